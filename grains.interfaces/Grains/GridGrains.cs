@@ -1,0 +1,49 @@
+namespace MonitorGrid.Grains;
+
+/// <summary>
+/// Grain keys for roster ids. Every key carries a prefix with a non-hexadecimal character, because the
+/// AdoNet storage provider reads hexadecimal-looking string keys as integers ("020235" and "20235"
+/// would load the same state).
+/// </summary>
+public static class GridGrains
+{
+    /// <summary>The city grain's key.</summary>
+    public const string CityKey = "city";
+
+    /// <summary>The student grain for a roster id.</summary>
+    public static IStudentGrain Student(this IGrainFactory factory, string id) =>
+        factory.GetGrain<IStudentGrain>("s:" + id);
+
+    /// <summary>The class grain for a roster id.</summary>
+    public static IClassGrain Class(this IGrainFactory factory, string id) =>
+        factory.GetGrain<IClassGrain>("c:" + id);
+
+    /// <summary>The school grain for a roster id.</summary>
+    public static ISchoolGrain School(this IGrainFactory factory, string id) =>
+        factory.GetGrain<ISchoolGrain>("h:" + id);
+
+    /// <summary>The district grain for a roster id.</summary>
+    public static IDistrictGrain District(this IGrainFactory factory, string id) =>
+        factory.GetGrain<IDistrictGrain>("d:" + id);
+
+    /// <summary>The city grain.</summary>
+    public static ICityGrain City(this IGrainFactory factory) => factory.GetGrain<ICityGrain>(CityKey);
+
+    /// <summary>The staff grain for a roster id.</summary>
+    public static IStaffGrain Staff(this IGrainFactory factory, string id) =>
+        factory.GetGrain<IStaffGrain>("u:" + id);
+
+    /// <summary>The grain that serves a scope's status and live updates.</summary>
+    public static IScopeGrain ForScope(this IGrainFactory factory, Scope scope) => scope.Kind switch
+    {
+        ScopeKind.City => factory.City(),
+        ScopeKind.District => factory.District(scope.Id),
+        ScopeKind.School => factory.School(scope.Id),
+        ScopeKind.Class => factory.Class(scope.Id),
+        _ => factory.Student(scope.Id),
+    };
+
+    /// <summary>The roster id inside a grain key made here.</summary>
+    public static string RosterId(string grainKey) =>
+        grainKey.Length > 2 && grainKey[1] == ':' ? grainKey[2..] : grainKey;
+}

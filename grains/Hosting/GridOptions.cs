@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MonitorGrid.Hosting;
+
+/// <summary>The <c>Grid</c> configuration section.</summary>
+public sealed class GridOptions
+{
+    public const string Section = "Grid";
+
+    /// <summary>Seed the demo city and its staff. Defaults to true without a connection string.</summary>
+    public bool? Demo { get; set; }
+
+    /// <summary>The name shown for the <c>city</c> scope.</summary>
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string CityName { get; set; } = "全市";
+
+    /// <summary>With a connection string, the password given to the <c>admin</c> account on first start.</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>How far in the future an <c>observedAt</c> may lie to allow for phone clocks that run fast.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a staff member's idempotency keys are remembered.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>The default risk model (the <c>Grid:RiskModel</c> section); tests rely on these defaults.</summary>
+public sealed class RiskModelOptions
+{
+    public const string Section = "Grid:RiskModel";
+
+    [Range(0.0, 1000.0)] public double Severity1Points { get; set; } = 1;
+    [Range(0.0, 1000.0)] public double Severity2Points { get; set; } = 3;
+    [Range(0.0, 1000.0)] public double Severity3Points { get; set; } = 6;
+
+    /// <summary>Observations older than this count for <see cref="AgedFactor"/> of their points.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan RecentWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Observations older than this do not count.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan ScoringWindow { get; set; } = TimeSpan.FromDays(30);
+
+    [Range(0.0, 1.0)] public double AgedFactor { get; set; } = 0.5;
+
+    /// <summary>Applied when at least <see cref="CorroboratingObservers"/> different observers reported within the recent window.</summary>
+    [Range(1.0, 10.0)] public double CorroborationFactor { get; set; } = 1.5;
+
+    [Range(2, 100)] public int CorroboratingObservers { get; set; } = 2;
+
+    /// <summary>Applied for a student in any focus group.</summary>
+    [Range(1.0, 10.0)] public double FocusGroupFactor { get; set; } = 1.25;
+
+    [Range(0.0, 10000.0)] public double YellowFrom { get; set; } = 3;
+    [Range(0.0, 10000.0)] public double OrangeFrom { get; set; } = 8;
+    [Range(0.0, 10000.0)] public double RedFrom { get; set; } = 16;
+}

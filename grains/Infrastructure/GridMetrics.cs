@@ -1,0 +1,23 @@
+using System.Diagnostics.Metrics;
+
+namespace MonitorGrid.Infrastructure;
+
+/// <summary>The grid's own instruments, under the meter <c>MonitorGrid</c>.</summary>
+public static class GridMetrics
+{
+    public const string MeterName = "MonitorGrid";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> ObservationsApplied =
+        Meter.CreateCounter<long>("monitorgrid.observations.applied", description: "Observations applied by student grains.");
+
+    public static readonly Counter<long> ObservationsReplayed =
+        Meter.CreateCounter<long>("monitorgrid.observations.replayed", description: "Submissions answered from the idempotency ledger.");
+
+    public static readonly Counter<long> AlertEvents =
+        Meter.CreateCounter<long>("monitorgrid.alerts.events", description: "Alert raises, escalations, acknowledgements and resolutions.");
+
+    public static readonly Counter<long> StatusPushes =
+        Meter.CreateCounter<long>("monitorgrid.status.pushes", description: "Coalesced status pushes to live subscribers.");
+}

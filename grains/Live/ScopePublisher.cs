@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using MonitorGrid.Grains;
+using MonitorGrid.Infrastructure;
+using Orleans.Utilities;
+
+namespace MonitorGrid.Live;
+
+/// <summary>
+/// The live side of one scope grain: keeps its subscribers, sends alert events at once and coalesces
+/// status pushes to at most one per <see cref="MinInterval"/>, always sending the last state.
+/// </summary>
+internal sealed class ScopePublisher
+{
+    /// <summary>At most ten status pushes a second per scope, as the contract allows.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly IGrainBase _grain;
+    private readonly Func<ScopeStatus?> _snapshot;
+    private readonly ObserverManager<IScopeObserver> _observers;
+    private long _lastPushTimestamp;
+    private IGrainTimer? _pending;
+
+    public ScopePublisher(IGrainBase grain, Func<ScopeStatus?> snapshot, ILogger logger)
+    {
+        _grain = grain;
+        _snapshot = snapshot;
+        _observers = new ObserverManager<IScopeObserver>(ScopeSubscriptions.Expiry, logger);
+    }
+
+    public int SubscriberCount => _observers.Count;
+
+    public Task SubscribeAsync(IScopeObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IScopeObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task PublishAlertAsync(string scope, AlertEvent alert) =>
+        _observers.Count == 0 ? Task.CompletedTask : _observers.Notify(o => o.OnAlertAsync(scope, alert));
+
+    /// <summary>Marks the status changed: pushes now, or schedules one push for the end of the interval.</summary>
+    public Task StatusChangedAsync()
+    {
+        if (_observers.Count == 0 || _pending is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var sinceLast = Stopwatch.GetElapsedTime(_lastPushTimestamp);
+        if (_lastPushTimestamp == 0 || sinceLast >= MinInterval)
+        {
+            return PushAsync();
+        }
+
+        _pending = _grain.RegisterGrainTimer(
+            async () =>
+            {
+                _pending?.Dispose();
+                _pending = null;
+                await PushAsync();
+            },
+            MinInterval - sinceLast,
+            Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    private Task PushAsync()
+    {
+        _lastPushTimestamp = Stopwatch.GetTimestamp();
+        var status = _snapshot();
+        if (status is null || _observers.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        GridMetrics.StatusPushes.Add(1);
+        return _observers.Notify(o => o.OnStatusAsync(status));
+    }
+}

@@ -1,0 +1,19 @@
+using MonitorGrid.Grains;
+using MonitorGrid.Web.Auth;
+
+namespace MonitorGrid.Web.Api;
+
+/// <summary>Submits observations on behalf of a staff member: used by the API and the demo simulator alike.</summary>
+public sealed class ObservationService(IGrainFactory grains, TimeProvider time)
+{
+    public Task<SubmissionResult> SubmitAsync(
+        Caller observer, string studentId, Category category, int severity, string? note,
+        DateTimeOffset? observedAt, string? idempotencyKey)
+    {
+        var now = time.GetUtcNow();
+        var observation = new Observation(
+            Guid.CreateVersion7(now).ToString("N"), studentId, category, severity,
+            string.IsNullOrWhiteSpace(note) ? null : note, observedAt ?? now, now, observer.UserId, observer.Role);
+        return grains.Staff(observer.UserId).SubmitAsync(observation, idempotencyKey);
+    }
+}

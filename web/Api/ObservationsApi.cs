@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using MonitorGrid.Grains;
+using MonitorGrid.Hosting;
+using MonitorGrid.Web.Auth;
+using MonitorGrid.Web.Infrastructure;
+
+namespace MonitorGrid.Web.Api;
+
+/// <summary>A quick observation from a phone. Enumerations arrive as strings so a bad one is a field error.</summary>
+public sealed record ObservationRequest(
+    string? StudentId, string? Category, int? Severity, string? Note, DateTimeOffset? ObservedAt, string? IdempotencyKey);
+
+public static class ObservationsApi
+{
+    public const int MaxNoteLength = 2_000;
+    public const int MaxIdempotencyKeyLength = 128;
+
+    public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/observations").WithTags("Observations").RequireAuthorization();
+        group.MapPost("/", SubmitAsync).WithName("SubmitObservation");
+        return group;
+    }
+
+    private static async Task<Results<Created<ObservationReceipt>, Ok<ObservationReceipt>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+        ObservationRequest request, HttpContext http, IGrainFactory grains, ObservationService observations,
+        TimeProvider time, IOptions<GridOptions> options)
+    {
+        var caller = Caller.From(http.User);
+        if (caller is null || !Permissions.CanSubmit(caller.Role))
+        {
+            return Problems.Forbidden("This account may not submit observations.");
+        }
+
+        var errors = new ValidationErrors();
+        if (request.StudentId is null)
+        {
+            errors.Add("studentId", "Required.");
+        }
+        else if (!Identifiers.IsValid(request.StudentId))
+        {
+            errors.Add("studentId", "Must be 1-64 characters of A-Z a-z 0-9 . _ -.");
+        }
+
+        Category category = default;
+        if (request.Category is null)
+        {
+            errors.Add("category", "Required.");
+        }
+        else if (!TryParseName(request.Category, out category))
+        {
+            errors.Add("category", $"Must be one of {string.Join(", ", Enum.GetNames<Category>())}.");
+        }
+
+        if (request.Severity is null)
+        {
+            errors.Add("severity", "Required.");
+        }
+        else if (request.Severity is < 1 or > 3)
+        {
+            errors.Add("severity", "Must be 1 (mild), 2 (moderate) or 3 (severe).");
+        }
+
+        if (request.Note is { Length: > MaxNoteLength })
+        {
+            errors.Add("note", $"At most {MaxNoteLength} characters.");
+        }
+
+        if (request.ObservedAt is { } observedAt && observedAt > time.GetUtcNow() + options.Value.ClockSkewAllowance)
+        {
+            errors.Add("observedAt", "May not be in the future.");
+        }
+
+        if (request.IdempotencyKey is { } key && (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)))
+        {
+            errors.Add("idempotencyKey", $"1-{MaxIdempotencyKeyLength} printable characters.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var student = await grains.Student(request.StudentId!).GetProfileAsync();
+        if (student is null)
+        {
+            return Problems.NotFound($"No student '{request.StudentId}'.");
+        }
+
+        if (!student.Lineage.IsWithin(caller.Scope))
+        {
+            return Problems.Forbidden($"Student '{request.StudentId}' is outside your scope {caller.Scope}.");
+        }
+
+        var result = await observations.SubmitAsync(
+            caller, student.StudentId, category, request.Severity!.Value, request.Note, request.ObservedAt, request.IdempotencyKey);
+        return result.Replayed
+            ? TypedResults.Ok(result.Receipt)
+            : TypedResults.Created($"/api/students/{Uri.EscapeDataString(student.StudentId)}", result.Receipt);
+    }
+
+    /// <summary>Exactly one of the enumeration's names; numbers and other spellings are refused.</summary>
+    internal static bool TryParseName<TEnum>(string text, out TEnum value) where TEnum : struct, Enum
+    {
+        value = default;
+        return text.Length > 0 && char.IsAsciiLetterUpper(text[0])
+            && Enum.GetNames<TEnum>().Contains(text, StringComparer.Ordinal)
+            && Enum.TryParse(text, ignoreCase: false, out value);
+    }
+}

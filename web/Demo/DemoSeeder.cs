@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using MonitorGrid.Hosting;
+using MonitorGrid.Web.Auth;
+using MonitorGrid.Web.Roster;
+
+namespace MonitorGrid.Web.Demo;
+
+/// <summary>
+/// Warns loudly when nothing is persisted, and seeds the demo city through the same roster path as
+/// the API. <see cref="Completion"/> tells readiness (and tests) when the city is there.
+/// </summary>
+public sealed partial class DemoSeeder(
+    IConfiguration configuration,
+    RosterWriter roster,
+    IOptions<DemoCityOptions> size,
+    SigningKeyProvider keys,
+    ILogger<DemoSeeder> logger) : BackgroundService
+{
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Completion => _completion.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (configuration.IsInMemory())
+        {
+            LogInMemory(logger);
+        }
+
+        if (keys.IsEphemeral)
+        {
+            LogEphemeralKey(logger);
+        }
+
+        if (!configuration.IsDemo())
+        {
+            _completion.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            var request = DemoCity.Build(size.Value);
+            LogSeeding(logger, request.Students!.Count, request.Staff!.Count);
+            var (plan, errors) = await roster.ValidateAsync(request, stoppingToken);
+            if (plan is null)
+            {
+                throw new InvalidOperationException($"The demo roster is invalid: {errors.First}");
+            }
+
+            await roster.ApplyAsync(plan, stoppingToken);
+            LogSeeded(logger);
+            _completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _completion.TrySetException(ex);
+            throw;
+        }
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Critical, Message =
+        "************************************************************************\n" +
+        "  NOTHING IS PERSISTED: no ConnectionStrings:MonitorGrid is configured.\n" +
+        "  The grid runs in memory; every observation and alert is lost on exit.\n" +
+        "************************************************************************")]
+    private static partial void LogInMemory(ILogger logger);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "No Auth:SigningKey configured: tokens are signed with a key made at start and die with this process")]
+    private static partial void LogEphemeralKey(ILogger logger);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Seeding the demo city: {Students} students, {Staff} staff (password 'demo', admin/demo)")]
+    private static partial void LogSeeding(ILogger logger, int students, int staff);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Demo city seeded")]
+    private static partial void LogSeeded(ILogger logger);
+}

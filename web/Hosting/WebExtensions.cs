@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using MonitorGrid.Grains;
+using MonitorGrid.Web.Api;
+using MonitorGrid.Web.Audit;
+using MonitorGrid.Web.Auth;
+using MonitorGrid.Web.Demo;
+using MonitorGrid.Web.Infrastructure;
+using MonitorGrid.Web.Live;
+using MonitorGrid.Web.Roster;
+
+namespace MonitorGrid.Web.Hosting;
+
+public static class WebExtensions
+{
+    private const string ReadyTag = "ready";
+
+    /// <summary>Everything the web host adds on top of its co-hosted silo.</summary>
+    public static WebApplicationBuilder AddMonitorGridWeb(this WebApplicationBuilder builder)
+    {
+        // `--simulate 20` is a shorter way to say --Grid:Simulator:Rate=20.
+        builder.Configuration.AddCommandLine(
+            Environment.GetCommandLineArgs().Skip(1).ToArray(),
+            new Dictionary<string, string> { ["--simulate"] = $"{SimulatorOptions.Section}:Rate" });
+
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoCityOptions>().BindConfiguration(DemoCityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<GridExceptionHandler>();
+        services.Configure<JsonOptions>(o => GridJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<ScopeDirectory>();
+        services.AddSingleton<ObservationService>();
+        services.AddSingleton<RosterWriter>();
+        services.AddSingleton<IAuditTrail, InMemoryAuditTrail>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, SigningKeyProvider>((jwt, auth, keys) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    IssuerSigningKey = keys.Key,
+                    NameClaimType = Caller.SubjectClaim,
+                    RoleClaimType = Caller.RoleClaim,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on WebSockets: the hub also takes ?access_token=.
+                    OnMessageReceived = context =>
+                    {
+                        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                            && context.Request.Query["access_token"] is { Count: > 0 } token)
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddAuthorization();
+
+        services.AddSignalR().AddJsonProtocol(o => GridJson.Configure(o.PayloadSerializerOptions));
+        services.AddSingleton<GridRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<GridRelay>());
+        services.AddSingleton<DemoSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
+        services.AddHostedService<ObserverSimulator>();
+
+        services.AddHealthChecks()
+            .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag])
+            .AddCheck<DemoSeededHealthCheck>("demo-seeded", tags: [ReadyTag]);
+        return builder;
+    }
+
+    public static WebApplication MapMonitorGrid(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapAuthApi();
+        app.MapRosterApi();
+        app.MapObservationsApi();
+        app.MapScopesApi();
+        app.MapStudentsApi();
+        app.MapAlertsApi();
+        app.MapHub<GridHub>("/hubs/grid");
+        app.MapOpenApi();
+
+        // Liveness is local: it never depends on storage or the cluster.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    /// <summary>Ready when a grain call round-trips through the silo.</summary>
+    private sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await grains.City().GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy("The silo did not answer.", ex);
+            }
+        }
+    }
+
+    /// <summary>In demo mode, ready once the demo city is seeded.</summary>
+    private sealed class DemoSeededHealthCheck(DemoSeeder seeder) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(seeder.Completion.Status switch
+            {
+                TaskStatus.RanToCompletion => HealthCheckResult.Healthy(),
+                TaskStatus.Faulted => HealthCheckResult.Unhealthy("Seeding the demo city failed.", seeder.Completion.Exception),
+                _ => HealthCheckResult.Unhealthy("Seeding the demo city."),
+            });
+    }
+}

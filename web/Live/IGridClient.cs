@@ -1,0 +1,16 @@
+namespace MonitorGrid.Web.Live;
+
+/// <summary>
+/// What the hub sends to boards. The method names are the contract's wire names, <c>status</c> and
+/// <c>alert</c>, spelled exactly so that every client matches them whatever its case rules.
+/// </summary>
+#pragma warning disable IDE1006 // Wire names from the contract.
+public interface IGridClient
+{
+    /// <summary>The status of a watched scope changed (coalesced, at most ten a second per scope).</summary>
+    Task status(ScopeStatus snapshot);
+
+    /// <summary>An alert under a watched scope was raised, raised higher, acknowledged or resolved.</summary>
+    Task alert(AlertEvent change);
+}
+#pragma warning restore IDE1006
