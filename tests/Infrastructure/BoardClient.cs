@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace MonitorGrid.Tests.Infrastructure;
+
+/// <summary>A live board as a test sees it: a real SignalR connection recording every message.</summary>
+public sealed class BoardClient : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<(DateTimeOffset At, ScopeStatus Status)> _statuses = new();
+    private readonly ConcurrentQueue<(DateTimeOffset At, AlertEvent Alert)> _alerts = new();
+    private readonly SemaphoreSlim _signal = new(0);
+
+    public BoardClient(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<ScopeStatus>("status", s =>
+        {
+            _statuses.Enqueue((DateTimeOffset.UtcNow, s));
+            _signal.Release();
+        });
+        connection.On<AlertEvent>("alert", a =>
+        {
+            _alerts.Enqueue((DateTimeOffset.UtcNow, a));
+            _signal.Release();
+        });
+    }
+
+    public HubConnection Connection { get; }
+
+    public IReadOnlyList<AlertEvent> Alerts => [.. _alerts.Select(a => a.Alert)];
+
+    public IReadOnlyList<(DateTimeOffset At, AlertEvent Alert)> TimedAlerts => [.. _alerts];
+
+    public IReadOnlyList<ScopeStatus> Statuses => [.. _statuses.Select(s => s.Status)];
+
+    public IReadOnlyList<(DateTimeOffset At, ScopeStatus Status)> TimedStatuses => [.. _statuses];
+
+    public Task<ScopeStatus> WatchAsync(string scope) => Connection.InvokeAsync<ScopeStatus>("Watch", scope);
+
+    public Task UnwatchAsync(string scope) => Connection.InvokeAsync("Unwatch", scope);
+
+    /// <summary>Waits until <paramref name="condition"/> holds over what was received, or fails after the timeout.</summary>
+    public async Task WaitUntilAsync(Func<BoardClient, bool> condition, TimeSpan? timeout = null, string? what = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition(this))
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"The board did not receive {what ?? "the expected messages"} in time.");
+            }
+
+            await _signal.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>Lets messages still in flight arrive, for checks that something was not sent.</summary>
+    public static Task SettleAsync() => Task.Delay(TimeSpan.FromMilliseconds(600));
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}

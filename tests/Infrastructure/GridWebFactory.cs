@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using MonitorGrid.Web.Demo;
+
+namespace MonitorGrid.Tests.Infrastructure;
+
+/// <summary>
+/// The real web host (co-hosted silo, in-memory mode) on Kestrel at a free loopback port, seeded with a
+/// small demo city: 2 districts × 2 schools × 2 classes × 10 students. Tests talk to it over real HTTP
+/// and real SignalR WebSockets.
+/// </summary>
+public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+
+    public GridWebFactory() => UseKestrel(0);
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        StartServer();
+        BaseAddress = ClientOptions.BaseAddress;
+        await Services.GetRequiredService<DemoSeeder>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Auth:PasswordIterations", "1000");
+        builder.UseSetting("Grid:DemoCity:Districts", "2");
+        builder.UseSetting("Grid:DemoCity:SchoolsPerDistrict", "2");
+        builder.UseSetting("Grid:DemoCity:ClassesPerSchool", "2");
+        builder.UseSetting("Grid:DemoCity:StudentsPerClass", "10");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    /// <summary>An HTTP client signed in as <paramref name="userId"/> (password <c>demo</c> unless given).</summary>
+    public async Task<HttpClient> ClientForAsync(string userId, string password = DemoCity.Password)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenForAsync(userId, password));
+        return client;
+    }
+
+    public async Task<string> TokenForAsync(string userId, string password = DemoCity.Password)
+    {
+        await _tokenGate.WaitAsync();
+        try
+        {
+            var key = userId + "\n" + password;
+            if (!_tokens.TryGetValue(key, out var token))
+            {
+                using var anonymous = CreateClient();
+                var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { userId, password });
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                _tokens[key] = token = body.GetProperty("accessToken").GetString()!;
+            }
+
+            return token;
+        }
+        finally
+        {
+            _tokenGate.Release();
+        }
+    }
+
+    /// <summary>A started SignalR connection over WebSockets, signed in as <paramref name="userId"/>.</summary>
+    public async Task<BoardClient> BoardForAsync(string userId, string password = DemoCity.Password)
+    {
+        var token = await TokenForAsync(userId, password);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/grid"), options =>
+            {
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+            })
+            .AddJsonProtocol(o => MonitorGrid.Web.Infrastructure.GridJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        var board = new BoardClient(connection);
+        await connection.StartAsync();
+        return board;
+    }
+}
