@@ -139,18 +139,12 @@ public sealed partial class StudentGrain(
 
     public async Task<AlertActionResult> AcknowledgeAlertAsync(string alertId, Actor actor)
     {
-        var index = S.Alerts.FindIndex(a => a.AlertId == alertId);
-        if (index < 0)
+        if (FindUnresolved(alertId, out var index) is { } refused)
         {
-            return new AlertActionResult(AlertActionOutcome.NotFound, null);
+            return refused;
         }
 
         var alert = S.Alerts[index];
-        if (alert.State == AlertState.Resolved)
-        {
-            return new AlertActionResult(AlertActionOutcome.AlreadyResolved, alert);
-        }
-
         if (alert.State == AlertState.Acknowledged)
         {
             return new AlertActionResult(AlertActionOutcome.Done, alert);
@@ -167,20 +161,13 @@ public sealed partial class StudentGrain(
 
     public async Task<AlertActionResult> ResolveAlertAsync(string alertId, Actor actor, string? note)
     {
-        var index = S.Alerts.FindIndex(a => a.AlertId == alertId);
-        if (index < 0)
+        if (FindUnresolved(alertId, out var index) is { } refused)
         {
-            return new AlertActionResult(AlertActionOutcome.NotFound, null);
-        }
-
-        var alert = S.Alerts[index];
-        if (alert.State == AlertState.Resolved)
-        {
-            return new AlertActionResult(AlertActionOutcome.AlreadyResolved, alert);
+            return refused;
         }
 
         var now = time.GetUtcNow();
-        alert = alert with
+        var alert = S.Alerts[index] with
         {
             State = AlertState.Resolved,
             ResolvedAt = now,
@@ -199,6 +186,20 @@ public sealed partial class StudentGrain(
         LogAlertResolved(logger, alertId, StudentId, actor.UserId);
         await PropagateAsync(from, alert.ToEvent(AlertChange.Resolved));
         return new AlertActionResult(AlertActionOutcome.Done, alert);
+    }
+
+    /// <summary>Finds an alert to act on; returns the refusal when there is none or it is already resolved.</summary>
+    private AlertActionResult? FindUnresolved(string alertId, out int index)
+    {
+        index = S.Alerts.FindIndex(a => a.AlertId == alertId);
+        if (index < 0)
+        {
+            return new AlertActionResult(AlertActionOutcome.NotFound, null);
+        }
+
+        return S.Alerts[index].State == AlertState.Resolved
+            ? new AlertActionResult(AlertActionOutcome.AlreadyResolved, S.Alerts[index])
+            : null;
     }
 
     /// <summary>Scores the open episode and raises the tier (never lowers it); raises or escalates the alert.</summary>
