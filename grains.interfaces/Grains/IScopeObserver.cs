@@ -45,11 +45,15 @@ public static class ScopeSubscriptions
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(2);
 }
 
-/// <summary>A node above students (class, school, district, city) that folds deltas from below.</summary>
+/// <summary>A node above students (class, school, district, city) that folds student updates from below.</summary>
 [Alias("mg.IAggregateGrain")]
 public interface IAggregateGrain : IScopeGrain
 {
-    /// <summary>Applies a delta from a child and passes it on upward.</summary>
+    /// <summary>Folds a student's new status in and passes it on upward.</summary>
     [Alias("Apply")]
-    Task ApplyAsync(ScopeDelta delta);
+    Task ApplyAsync(StudentUpdate update);
+
+    /// <summary>Reloads counts and alerts from the journal's projection (after roster changes).</summary>
+    [Alias("Refresh")]
+    Task RefreshAsync();
 }

@@ -4,9 +4,12 @@ namespace MonitorGrid.Grains;
 [Alias("mg.IStudentGrain")]
 public interface IStudentGrain : IScopeGrain
 {
-    /// <summary>Registers or updates the student; a new class moves their counts and open alert with them.</summary>
+    /// <summary>
+    /// Registers or updates the student and returns the profile it had before (null when new). Counts
+    /// follow when the caller refreshes the aggregates of the old and new class.
+    /// </summary>
     [Alias("Register")]
-    Task RegisterAsync(StudentProfile profile);
+    Task<StudentProfile?> RegisterAsync(StudentProfile profile);
 
     /// <summary>The roster entry, or null when the student is not registered.</summary>
     [Alias("GetProfile")]
@@ -14,10 +17,11 @@ public interface IStudentGrain : IScopeGrain
 
     /// <summary>
     /// Applies an observation and returns the tier and open alert after it. Completes only when the
-    /// observation is applied and every level above has folded the change in.
+    /// observation is durable in the journal and every level above has folded the change in. An
+    /// idempotency key the observer used before returns the first receipt, marked replayed.
     /// </summary>
     [Alias("ApplyObservation")]
-    Task<ObservationReceipt> ApplyObservationAsync(Observation observation);
+    Task<SubmissionResult> ApplyObservationAsync(Observation observation, string? idempotencyKey);
 
     /// <summary>The archive (一生一档), or null when the student is not registered.</summary>
     [Alias("GetArchive")]

@@ -61,17 +61,15 @@ public sealed record StudentArchive(
     IReadOnlyList<AlertSummary> Alerts);
 
 /// <summary>
-/// A change passed up the hierarchy: tier counts to add, alert slots to replace, and the alert event
-/// to show live, if any. Aggregates apply deltas; they never rescan their children.
+/// A student's status as it travels up the hierarchy after a change: its tier and open alert at
+/// <paramref name="Version"/>, and the alert event to show live, if any. Aggregates keep the version of
+/// every student who is not Green, so an update that arrives twice, or after the aggregate loaded a
+/// newer state from the journal, changes nothing. They never rescan their children.
 /// </summary>
-/// <param name="Counts">Counts to add (may be negative).</param>
-/// <param name="Alerts">Per student, the alert now open for them, or null to clear their slot.</param>
-/// <param name="Event">An alert change to push to live boards.</param>
-[GenerateSerializer, Immutable, Alias("mg.ScopeDelta")]
-public sealed record ScopeDelta(TierCounts Counts, IReadOnlyList<AlertSlot> Alerts, AlertEvent? Event);
-
-/// <summary>The open alert of one student, or null when the student has none here any more.</summary>
 /// <param name="StudentId">The student.</param>
-/// <param name="Alert">The open alert, or null.</param>
-[GenerateSerializer, Immutable, Alias("mg.AlertSlot")]
-public sealed record AlertSlot(string StudentId, AlertSummary? Alert);
+/// <param name="Version">The student's change counter after this change.</param>
+/// <param name="Tier">The tier after the change.</param>
+/// <param name="OpenAlert">The open alert after the change, or null.</param>
+/// <param name="Event">An alert change to push to live boards.</param>
+[GenerateSerializer, Immutable, Alias("mg.StudentUpdate")]
+public sealed record StudentUpdate(string StudentId, long Version, Tier Tier, AlertSummary? OpenAlert, AlertEvent? Event);

@@ -1,36 +1,27 @@
 using Microsoft.Extensions.Logging;
 using MonitorGrid.Live;
+using MonitorGrid.Persistence;
 
 namespace MonitorGrid.Grains;
 
-/// <summary>The state of an aggregate grain: its roster entry (if it has one) and its totals.</summary>
-public interface IAggregateGrainState
-{
-    AggregateState Totals { get; }
-}
-
 /// <summary>
-/// What class, school, district and city grains share: fold deltas from below, pass them upward,
-/// publish live, and write state behind (at most once a second) because a write per delta would cap
-/// ingestion at the storage's write rate while adding nothing a crash could not lose anyway.
+/// What class, school, district and city grains share. Their counts and alerts are not grain state:
+/// they are loaded from the journal's projection on activation (and on refresh after roster changes)
+/// and kept current by student updates, so no crash can leave them drifting from the students.
 /// </summary>
-public abstract partial class AggregateGrain<TState> : Grain
-    where TState : class, IAggregateGrainState, new()
+public abstract class AggregateGrain : Grain
 {
-    private static readonly TimeSpan WriteBehindDelay = TimeSpan.FromSeconds(1);
-
+    private readonly IGridJournal _journal;
     private readonly ILogger _logger;
+    private ScopeTotals? _totals;
     private ScopePublisher? _publisher;
-    private IGrainTimer? _writeBehind;
 
-    protected AggregateGrain(IPersistentState<TState> state, TimeProvider time, ILogger logger)
+    protected AggregateGrain(IGridJournal journal, TimeProvider time, ILogger logger)
     {
-        State = state;
+        _journal = journal;
         Time = time;
         _logger = logger;
     }
-
-    protected IPersistentState<TState> State { get; }
 
     protected TimeProvider Time { get; }
 
@@ -42,7 +33,15 @@ public abstract partial class AggregateGrain<TState> : Grain
     /// <summary>The display name, or null while the node is not in the roster.</summary>
     protected abstract string? DisplayName { get; }
 
+    private ScopeTotals Totals => _totals ??= new ScopeTotals(Scope.Kind);
+
     private ScopePublisher Publisher => _publisher ??= new ScopePublisher(this, Snapshot, _logger);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        await LoadAsync(cancellationToken);
+    }
 
     public Task<ScopeStatus?> GetStatusAsync() => Task.FromResult(Snapshot());
 
@@ -50,66 +49,39 @@ public abstract partial class AggregateGrain<TState> : Grain
 
     public Task UnsubscribeAsync(IScopeObserver observer) => Publisher.UnsubscribeAsync(observer);
 
-    public async Task ApplyAsync(ScopeDelta delta)
+    public async Task ApplyAsync(StudentUpdate update)
     {
-        var shown = AggregateFolder.Fold(State.State.Totals, Scope.Kind, delta, Time.GetUtcNow());
-        ScheduleWrite();
-        if (shown is not null)
+        var changed = Totals.Apply(update, Time.GetUtcNow());
+        if (update.Event is { } e && AlertVisibility.Shows(Scope.Kind, e.Tier))
         {
-            await Publisher.PublishAlertAsync(Scope.ToString(), shown);
+            await Publisher.PublishAlertAsync(Scope.ToString(), e);
         }
 
+        if (changed)
+        {
+            await Publisher.StatusChangedAsync();
+        }
+
+        await ForwardAsync(update);
+    }
+
+    public async Task RefreshAsync()
+    {
+        await LoadAsync(CancellationToken.None);
         await Publisher.StatusChangedAsync();
-        await ForwardAsync(delta);
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_writeBehind is not null)
-        {
-            _writeBehind.Dispose();
-            _writeBehind = null;
-            await State.WriteStateAsync(cancellationToken);
-        }
+    /// <summary>Passes an update to the parent; the city has none.</summary>
+    protected abstract Task ForwardAsync(StudentUpdate update);
 
-        await base.OnDeactivateAsync(reason, cancellationToken);
-    }
-
-    /// <summary>Passes a delta to the parent; the city has none.</summary>
-    protected abstract Task ForwardAsync(ScopeDelta delta);
-
-    /// <summary>Tells live subscribers that the name or totals changed.</summary>
+    /// <summary>Tells live subscribers that the name changed.</summary>
     protected Task StatusChangedAsync() => Publisher.StatusChangedAsync();
 
-    private ScopeStatus? Snapshot() =>
-        DisplayName is { } name ? AggregateFolder.Snapshot(State.State.Totals, Scope, name) : null;
-
-    private void ScheduleWrite()
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        if (_writeBehind is not null)
-        {
-            return;
-        }
-
-        _writeBehind = this.RegisterGrainTimer(
-            async () =>
-            {
-                _writeBehind?.Dispose();
-                _writeBehind = null;
-                try
-                {
-                    await State.WriteStateAsync();
-                }
-                catch (Exception ex)
-                {
-                    LogWriteBehindFailed(_logger, ex, Scope.ToString());
-                    ScheduleWrite();
-                }
-            },
-            WriteBehindDelay,
-            Timeout.InfiniteTimeSpan);
+        var projection = await _journal.LoadScopeAsync(Scope, Totals.AlertsFrom, cancellationToken);
+        Totals.Load(projection, Time.GetUtcNow());
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Writing the totals of {Scope} failed; retrying")]
-    private static partial void LogWriteBehindFailed(ILogger logger, Exception exception, string scope);
+    private ScopeStatus? Snapshot() => DisplayName is { } name ? Totals.Snapshot(Scope, name) : null;
 }

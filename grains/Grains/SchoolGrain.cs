@@ -1,41 +1,41 @@
 using Microsoft.Extensions.Logging;
 using MonitorGrid.Hosting;
-using MonitorGrid.Live;
+using MonitorGrid.Persistence;
 
 namespace MonitorGrid.Grains;
 
 [GenerateSerializer, Alias("mg.SchoolState")]
-public sealed class SchoolState : IAggregateGrainState
+public sealed class SchoolState
 {
     [Id(0)] public SchoolInfo? Info { get; set; }
-    [Id(1)] public AggregateState Totals { get; set; } = new();
 }
 
 /// <summary>A school: the school support team's view of every class in it.</summary>
 public sealed class SchoolGrain(
     [PersistentState(GridStorage.SchoolState, GridStorage.Store)] IPersistentState<SchoolState> state,
+    IGridJournal journal,
     TimeProvider time,
     ILogger<SchoolGrain> logger)
-    : AggregateGrain<SchoolState>(state, time, logger), ISchoolGrain
+    : AggregateGrain(journal, time, logger), ISchoolGrain
 {
     protected override Scope Scope => Scope.School(RosterId);
 
-    protected override string? DisplayName => State.State.Info?.Name;
+    protected override string? DisplayName => state.State.Info?.Name;
 
     public async Task RegisterAsync(SchoolInfo info)
     {
-        if (State.State.Info is { } current && current.DistrictId != info.DistrictId)
+        if (state.State.Info is { } current && current.DistrictId != info.DistrictId)
         {
             throw new InvalidOperationException($"School {info.Id} belongs to district {current.DistrictId}; it cannot move.");
         }
 
-        State.State.Info = info;
-        await State.WriteStateAsync();
+        state.State.Info = info;
+        await state.WriteStateAsync();
         await StatusChangedAsync();
     }
 
-    public Task<SchoolInfo?> GetInfoAsync() => Task.FromResult(State.State.Info);
+    public Task<SchoolInfo?> GetInfoAsync() => Task.FromResult(state.State.Info);
 
-    protected override Task ForwardAsync(ScopeDelta delta) =>
-        State.State.Info is { } info ? GrainFactory.District(info.DistrictId).ApplyAsync(delta) : Task.CompletedTask;
+    protected override Task ForwardAsync(StudentUpdate update) =>
+        state.State.Info is { } info ? GrainFactory.District(info.DistrictId).ApplyAsync(update) : Task.CompletedTask;
 }

@@ -1,29 +1,26 @@
-using Microsoft.Extensions.Options;
 using MonitorGrid.Hosting;
 using MonitorGrid.Infrastructure;
 
 namespace MonitorGrid.Grains;
 
-/// <summary>One idempotency key's answer.</summary>
-[GenerateSerializer, Immutable, Alias("mg.LedgerEntry")]
-public sealed record LedgerEntry(ObservationReceipt Receipt, DateTimeOffset At);
-
 [GenerateSerializer, Alias("mg.StaffState")]
 public sealed class StaffState
 {
     [Id(0)] public StaffAccount? Account { get; set; }
-    [Id(1)] public Dictionary<string, LedgerEntry> Ledger { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// A staff member. Submissions with an idempotency key pass through here so that a key is answered
-/// once: the grain handles one call at a time, so a retry racing its original waits and is replayed.
+/// A staff member. Keyed submissions pass through here, one at a time, so a retry racing its original
+/// waits for it and is answered from a small in-memory ledger. The journal's unique (observer, key)
+/// is the truth behind the ledger, which only saves a round trip.
 /// </summary>
 public sealed class StaffGrain(
-    [PersistentState(GridStorage.StaffState, GridStorage.Store)] IPersistentState<StaffState> state,
-    TimeProvider time,
-    IOptions<GridOptions> options) : Grain, IStaffGrain
+    [PersistentState(GridStorage.StaffState, GridStorage.Store)] IPersistentState<StaffState> state) : Grain, IStaffGrain
 {
+    private const int LedgerCapacity = 1_000;
+    private readonly Dictionary<string, ObservationReceipt> _ledger = new(StringComparer.Ordinal);
+    private readonly Queue<string> _ledgerOrder = new();
+
     public async Task RegisterAsync(StaffAccount account)
     {
         state.State.Account = account;
@@ -34,32 +31,34 @@ public sealed class StaffGrain(
 
     public async Task<SubmissionResult> SubmitAsync(Observation observation, string? idempotencyKey)
     {
-        if (idempotencyKey is not null && state.State.Ledger.TryGetValue(idempotencyKey, out var seen))
+        if (idempotencyKey is not null && _ledger.TryGetValue(idempotencyKey, out var seen))
         {
             GridMetrics.ObservationsReplayed.Add(1);
-            return new SubmissionResult(seen.Receipt, Replayed: true);
+            return new SubmissionResult(seen, Replayed: true);
         }
 
-        var receipt = await GrainFactory.Student(observation.StudentId).ApplyObservationAsync(observation);
+        var result = await GrainFactory.Student(observation.StudentId).ApplyObservationAsync(observation, idempotencyKey);
         if (idempotencyKey is not null)
         {
-            var now = time.GetUtcNow();
-            Prune(now);
-            state.State.Ledger[idempotencyKey] = new LedgerEntry(receipt, now);
-            await state.WriteStateAsync();
+            if (result.Replayed)
+            {
+                GridMetrics.ObservationsReplayed.Add(1);
+            }
+
+            Remember(idempotencyKey, result.Receipt);
         }
 
-        return new SubmissionResult(receipt, Replayed: false);
+        return result;
     }
 
-    private void Prune(DateTimeOffset now)
+    private void Remember(string key, ObservationReceipt receipt)
     {
-        var cutoff = now - options.Value.IdempotencyRetention;
-        foreach (var (key, entry) in state.State.Ledger)
+        if (_ledger.TryAdd(key, receipt))
         {
-            if (entry.At < cutoff)
+            _ledgerOrder.Enqueue(key);
+            if (_ledgerOrder.Count > LedgerCapacity)
             {
-                state.State.Ledger.Remove(key);
+                _ledger.Remove(_ledgerOrder.Dequeue());
             }
         }
     }

@@ -4,9 +4,11 @@ using MonitorGrid.Hosting;
 using MonitorGrid.Infrastructure;
 using MonitorGrid.Live;
 using MonitorGrid.Model;
+using MonitorGrid.Persistence;
 
 namespace MonitorGrid.Grains;
 
+/// <summary>A cache of the student's journal; lost or stale state is rebuilt from the journal on activation.</summary>
 [GenerateSerializer, Alias("mg.StudentState")]
 public sealed class StudentState
 {
@@ -24,19 +26,28 @@ public sealed class StudentState
     [Id(4)] public List<AlertSummary> Alerts { get; set; } = [];
 
     [Id(5)] public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The student's change counter: the version of the last change applied here.</summary>
+    [Id(6)] public long Version { get; set; }
 }
 
 /// <summary>
 /// One student. Applies the risk model to each observation, holds the tier while an alert is open,
-/// keeps at most one open alert, and tells its class of every change as a delta.
+/// keeps at most one open alert, makes every change durable in the journal before applying it, and
+/// tells its class of the new status.
 /// </summary>
 public sealed partial class StudentGrain(
     [PersistentState(GridStorage.StudentState, GridStorage.Store)] IPersistentState<StudentState> state,
+    IGridJournal journal,
     TimeProvider time,
     IOptions<RiskModelOptions> riskModel,
     ILogger<StudentGrain> logger) : Grain, IStudentGrain
 {
+    /// <summary>The state is only a cache, so it is written behind, a few seconds after a change.</summary>
+    private static readonly TimeSpan WriteBehindDelay = TimeSpan.FromSeconds(5);
+
     private ScopePublisher? _publisher;
+    private IGrainTimer? _writeBehind;
 
     private StudentState S => state.State;
 
@@ -46,6 +57,44 @@ public sealed partial class StudentGrain(
 
     private AlertSummary? OpenAlert => S.Alerts.Count > 0 && S.Alerts[^1].IsOpen ? S.Alerts[^1] : null;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        var history = await journal.ReadStudentAsync(StudentId, S.Version, cancellationToken);
+        if (history.Status is { } status && (S.Profile is null || status.Version > S.Version))
+        {
+            S.Profile = status.Profile;
+        }
+
+        foreach (var record in history.Records)
+        {
+            Replay(record);
+        }
+
+        if (history.Status is { } row && row.Version > S.Version)
+        {
+            S.Version = row.Version;
+        }
+
+        if (history.Records.Count > 0)
+        {
+            LogRebuilt(logger, StudentId, history.Records.Count);
+            ScheduleWrite();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_writeBehind is not null)
+        {
+            _writeBehind.Dispose();
+            _writeBehind = null;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     public Task<StudentProfile?> GetProfileAsync() => Task.FromResult(S.Profile);
 
     public Task<ScopeStatus?> GetStatusAsync() => Task.FromResult(Snapshot());
@@ -54,87 +103,93 @@ public sealed partial class StudentGrain(
 
     public Task UnsubscribeAsync(IScopeObserver observer) => Publisher.UnsubscribeAsync(observer);
 
-    public async Task RegisterAsync(StudentProfile profile)
+    public async Task<StudentProfile?> RegisterAsync(StudentProfile profile)
     {
         var previous = S.Profile;
         var now = time.GetUtcNow();
-        S.Profile = profile;
-        S.UpdatedAt = now;
+        var open = OpenAlert;
 
         // The open alert carries the student's name and lineage: keep it current.
-        if (OpenAlert is { } open)
+        var movedAlert = open is null ? null : open with
         {
-            S.Alerts[^1] = open with
-            {
-                StudentName = profile.Name,
-                ClassId = profile.ClassId,
-                SchoolId = profile.SchoolId,
-                DistrictId = profile.DistrictId,
-            };
+            StudentName = profile.Name,
+            ClassId = profile.ClassId,
+            SchoolId = profile.SchoolId,
+            DistrictId = profile.DistrictId,
+        };
+        var version = S.Version + 1;
+        await journal.CommitAsync(new StudentCommit(new StudentStatusRow(profile, S.Tier, movedAlert, version, now), null));
+
+        S.Profile = profile;
+        S.Version = version;
+        S.UpdatedAt = now;
+        if (movedAlert is not null)
+        {
+            S.Alerts[^1] = movedAlert;
         }
 
-        // A new focus group can lift the score over a threshold.
-        var change = Reassess(S.Observations.Count > S.EpisodeStart ? S.Observations[^1].Category : Category.Other, now);
-        await state.WriteStateAsync();
-
-        var slot = new[] { new AlertSlot(StudentId, OpenAlert) };
-        if (previous is null)
-        {
-            await GrainFactory.Class(profile.ClassId).ApplyAsync(
-                new ScopeDelta(TierCounts.Move(null, S.Tier), slot, change.Event));
-        }
-        else if (previous.ClassId != profile.ClassId)
+        if (previous is not null && previous.ClassId != profile.ClassId)
         {
             LogStudentMoved(logger, StudentId, previous.ClassId, profile.ClassId);
-            await GrainFactory.Class(previous.ClassId).ApplyAsync(
-                new ScopeDelta(TierCounts.Move(change.From, null), [new AlertSlot(StudentId, null)], null));
-            await GrainFactory.Class(profile.ClassId).ApplyAsync(
-                new ScopeDelta(TierCounts.Move(null, S.Tier), slot, change.Event));
-        }
-        else
-        {
-            await GrainFactory.Class(profile.ClassId).ApplyAsync(
-                new ScopeDelta(TierCounts.Move(change.From, S.Tier), slot, change.Event));
         }
 
-        await PublishAsync(change.Event);
+        // The roster is written through; observations are written behind.
+        await state.WriteStateAsync();
+        await Publisher.StatusChangedAsync();
+        return previous;
     }
 
-    public async Task<ObservationReceipt> ApplyObservationAsync(Observation observation)
+    public async Task<SubmissionResult> ApplyObservationAsync(Observation observation, string? idempotencyKey)
     {
         if (S.Profile is null)
         {
             throw new InvalidOperationException($"Student {StudentId} is not in the roster.");
         }
 
+        var before = Checkpoint.Of(S);
         S.Observations.Add(observation);
-        var change = Reassess(observation.Category, time.GetUtcNow());
-        await state.WriteStateAsync();
-        GridMetrics.ObservationsApplied.Add(1);
-
-        if (change.Changed)
+        var alertEvent = Reassess(observation.Category, observation.RecordedAt);
+        var record = NextRecord(JournalKind.Observation, observation.RecordedAt, alertEvent is null ? null : OpenAlert) with
         {
-            await PropagateAsync(change.From, change.Event);
+            Observation = observation,
+            IdempotencyKey = idempotencyKey,
+        };
+
+        if (await CommitAsync(record, before) == CommitOutcome.DuplicateIdempotencyKey)
+        {
+            before.Restore(S);
+            var first = await journal.FindReceiptAsync(observation.ObserverId, idempotencyKey!)
+                ?? throw new InvalidOperationException("The journal reported a duplicate key it cannot find.");
+            return new SubmissionResult(first, Replayed: true);
         }
 
-        return new ObservationReceipt(observation.ObservationId, StudentId, S.Tier, OpenAlert?.AlertId);
+        GridMetrics.ObservationsApplied.Add(1);
+        if (before.Tier != S.Tier || alertEvent is not null)
+        {
+            await PropagateAsync(alertEvent);
+        }
+
+        return new SubmissionResult(new ObservationReceipt(observation.ObservationId, StudentId, S.Tier, OpenAlert?.AlertId), Replayed: false);
     }
 
-    public Task<StudentArchive?> GetArchiveAsync()
+    public async Task<StudentArchive?> GetArchiveAsync()
     {
         if (S.Profile is not { } p)
         {
-            return Task.FromResult<StudentArchive?>(null);
+            return null;
         }
 
-        var observations = S.Observations
+        // The archive reads the journal, the record of truth, rather than this cache of it.
+        var history = await journal.ReadStudentAsync(StudentId, 0);
+        var observations = history.Records
+            .Select(r => r.Observation)
+            .OfType<Observation>()
             .OrderByDescending(o => o.ObservedAt)
             .ThenByDescending(o => o.RecordedAt)
             .ToArray();
         var alerts = Enumerable.Reverse(S.Alerts).ToArray();
-        return Task.FromResult<StudentArchive?>(new StudentArchive(
-            p.StudentId, p.Name, p.Gender, p.ClassId, p.SchoolId, p.DistrictId, S.Tier, p.FocusGroups,
-            observations, alerts));
+        return new StudentArchive(
+            p.StudentId, p.Name, p.Gender, p.ClassId, p.SchoolId, p.DistrictId, S.Tier, p.FocusGroups, observations, alerts);
     }
 
     public async Task<AlertActionResult> AcknowledgeAlertAsync(string alertId, Actor actor)
@@ -150,12 +205,13 @@ public sealed partial class StudentGrain(
             return new AlertActionResult(AlertActionOutcome.Done, alert);
         }
 
+        var before = Checkpoint.Of(S);
         var now = time.GetUtcNow();
         alert = alert with { State = AlertState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor.UserId, UpdatedAt = now };
         S.Alerts[index] = alert;
         S.UpdatedAt = now;
-        await state.WriteStateAsync();
-        await PropagateAsync(S.Tier, alert.ToEvent(AlertChange.Acknowledged));
+        await CommitAsync(NextRecord(JournalKind.Acknowledge, now, alert) with { Actor = actor }, before);
+        await PropagateAsync(alert.ToEvent(AlertChange.Acknowledged));
         return new AlertActionResult(AlertActionOutcome.Done, alert);
     }
 
@@ -166,25 +222,26 @@ public sealed partial class StudentGrain(
             return refused;
         }
 
+        var before = Checkpoint.Of(S);
         var now = time.GetUtcNow();
+        note = string.IsNullOrWhiteSpace(note) ? null : note;
         var alert = S.Alerts[index] with
         {
             State = AlertState.Resolved,
             ResolvedAt = now,
             ResolvedBy = actor.UserId,
-            ResolutionNote = string.IsNullOrWhiteSpace(note) ? null : note,
+            ResolutionNote = note,
             UpdatedAt = now,
         };
         S.Alerts[index] = alert;
 
         // Resolution closes the episode: what was recorded up to now no longer counts.
-        var from = S.Tier;
         S.EpisodeStart = S.Observations.Count;
         S.Tier = Tier.Green;
         S.UpdatedAt = now;
-        await state.WriteStateAsync();
+        await CommitAsync(NextRecord(JournalKind.Resolve, now, alert) with { Actor = actor, Note = note }, before);
         LogAlertResolved(logger, alertId, StudentId, actor.UserId);
-        await PropagateAsync(from, alert.ToEvent(AlertChange.Resolved));
+        await PropagateAsync(alert.ToEvent(AlertChange.Resolved));
         return new AlertActionResult(AlertActionOutcome.Done, alert);
     }
 
@@ -203,19 +260,14 @@ public sealed partial class StudentGrain(
     }
 
     /// <summary>Scores the open episode and raises the tier (never lowers it); raises or escalates the alert.</summary>
-    private TierChange Reassess(Category trigger, DateTimeOffset now)
+    private AlertEvent? Reassess(Category trigger, DateTimeOffset now)
     {
         var from = S.Tier;
-        if (S.Profile is null)
-        {
-            return new TierChange(from, null, false);
-        }
-
         var assessment = RiskModel.Assess(
-            S.Observations.Skip(S.EpisodeStart), S.Profile.FocusGroups.Count > 0, now, riskModel.Value);
+            S.Observations.Skip(S.EpisodeStart), S.Profile!.FocusGroups.Count > 0, now, riskModel.Value);
         if (assessment.Tier <= from)
         {
-            return new TierChange(from, null, false);
+            return null;
         }
 
         S.Tier = assessment.Tier;
@@ -247,28 +299,105 @@ public sealed partial class StudentGrain(
         }
 
         LogTierRaised(logger, StudentId, from, assessment.Tier, alertEvent.AlertId);
-        return new TierChange(from, alertEvent, true);
+        return alertEvent;
     }
 
-    private async Task PropagateAsync(Tier from, AlertEvent? alertEvent)
+    private JournalRecord NextRecord(JournalKind kind, DateTimeOffset now, AlertSummary? touched) => new(
+        StudentId, S.Version + 1, kind, now, S.Tier, OpenAlert?.AlertId, touched, null, null, null, null);
+
+    /// <summary>Makes the change durable, or puts the state back as it was and lets the failure through.</summary>
+    private async Task<CommitOutcome> CommitAsync(JournalRecord record, Checkpoint before)
+    {
+        CommitOutcome outcome;
+        try
+        {
+            var status = new StudentStatusRow(S.Profile!, S.Tier, OpenAlert, record.Version, record.RecordedAt);
+            outcome = await journal.CommitAsync(new StudentCommit(status, record));
+        }
+        catch
+        {
+            before.Restore(S);
+            throw;
+        }
+
+        if (outcome == CommitOutcome.Committed)
+        {
+            S.Version = record.Version;
+            ScheduleWrite();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Applies a journal record to the cache, exactly as it was applied when it was made.</summary>
+    private void Replay(JournalRecord record)
+    {
+        if (record.Observation is { } observation)
+        {
+            S.Observations.Add(observation);
+        }
+
+        if (record.Kind == JournalKind.Resolve)
+        {
+            S.EpisodeStart = S.Observations.Count;
+        }
+
+        if (record.Alert is { } alert)
+        {
+            var index = S.Alerts.FindIndex(a => a.AlertId == alert.AlertId);
+            if (index >= 0)
+            {
+                S.Alerts[index] = alert;
+            }
+            else
+            {
+                S.Alerts.Add(alert);
+            }
+        }
+
+        S.Tier = record.TierAfter;
+        S.Version = record.Version;
+        S.UpdatedAt = record.RecordedAt;
+    }
+
+    private async Task PropagateAsync(AlertEvent? alertEvent)
     {
         GridMetrics.AlertEvents.Add(alertEvent is null ? 0 : 1);
-        var delta = new ScopeDelta(
-            TierCounts.Move(from, S.Tier),
-            [new AlertSlot(StudentId, OpenAlert)],
-            alertEvent);
-        await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(delta);
-        await PublishAsync(alertEvent);
-    }
-
-    private async Task PublishAsync(AlertEvent? alertEvent)
-    {
+        var update = new StudentUpdate(StudentId, S.Version, S.Tier, OpenAlert, alertEvent);
+        await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(update);
         if (alertEvent is not null)
         {
             await Publisher.PublishAlertAsync(Scope.Student(StudentId).ToString(), alertEvent);
         }
 
         await Publisher.StatusChangedAsync();
+    }
+
+    private void ScheduleWrite()
+    {
+        if (_writeBehind is not null)
+        {
+            return;
+        }
+
+        _writeBehind = this.RegisterGrainTimer(
+            async () =>
+            {
+                _writeBehind?.Dispose();
+                _writeBehind = null;
+                try
+                {
+                    await state.WriteStateAsync();
+                }
+                catch (Exception ex)
+                {
+                    // Only the cache is behind; the journal has everything. Try again later.
+                    LogCacheWriteFailed(logger, ex, StudentId);
+                    ScheduleWrite();
+                }
+            },
+            WriteBehindDelay,
+            Timeout.InfiniteTimeSpan);
     }
 
     private ScopeStatus? Snapshot()
@@ -284,7 +413,21 @@ public sealed partial class StudentGrain(
             open is null ? Array.Empty<AlertSummary>() : [open], S.UpdatedAt);
     }
 
-    private readonly record struct TierChange(Tier From, AlertEvent? Event, bool Changed);
+    /// <summary>What a change may touch, to put back when the journal refuses or fails.</summary>
+    private readonly record struct Checkpoint(
+        int Observations, int EpisodeStart, Tier Tier, AlertSummary[] Alerts, DateTimeOffset UpdatedAt)
+    {
+        public static Checkpoint Of(StudentState s) => new(s.Observations.Count, s.EpisodeStart, s.Tier, [.. s.Alerts], s.UpdatedAt);
+
+        public void Restore(StudentState s)
+        {
+            s.Observations.RemoveRange(Observations, s.Observations.Count - Observations);
+            s.EpisodeStart = EpisodeStart;
+            s.Tier = Tier;
+            s.Alerts = [.. Alerts];
+            s.UpdatedAt = UpdatedAt;
+        }
+    }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Student {StudentId} rose from {From} to {To} (alert {AlertId})")]
     private static partial void LogTierRaised(ILogger logger, string studentId, Tier from, Tier to, string alertId);
@@ -294,4 +437,10 @@ public sealed partial class StudentGrain(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Student {StudentId} moved from class {From} to {To}")]
     private static partial void LogStudentMoved(ILogger logger, string studentId, string from, string to);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Student {StudentId} rebuilt {Records} changes from the journal")]
+    private static partial void LogRebuilt(ILogger logger, string studentId, int records);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Writing the cached state of student {StudentId} failed; the journal has it")]
+    private static partial void LogCacheWriteFailed(ILogger logger, Exception exception, string studentId);
 }

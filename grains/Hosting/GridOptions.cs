@@ -20,10 +20,6 @@ public sealed class GridOptions
     /// <summary>How far in the future an <c>observedAt</c> may lie to allow for phone clocks that run fast.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How long a staff member's idempotency keys are remembered.</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
-    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>The default risk model (the <c>Grid:RiskModel</c> section); tests rely on these defaults.</summary>

@@ -227,7 +227,22 @@ public sealed partial class RosterWriter(IGrainFactory grains, IOptions<AuthOpti
         await Parallel.ForEachAsync(plan.Districts, options, async (d, _) => await grains.District(d.Id).RegisterAsync(d));
         await Parallel.ForEachAsync(plan.Schools, options, async (s, _) => await grains.School(s.Id).RegisterAsync(s));
         await Parallel.ForEachAsync(plan.Classes, options, async (c, _) => await grains.Class(c.Id).RegisterAsync(c));
-        await Parallel.ForEachAsync(plan.Students, options, async (s, _) => await grains.Student(s.StudentId).RegisterAsync(s));
+        var affected = new System.Collections.Concurrent.ConcurrentDictionary<Scope, byte>();
+        await Parallel.ForEachAsync(plan.Students, options, async (s, _) =>
+        {
+            var previous = await grains.Student(s.StudentId).RegisterAsync(s);
+            foreach (var profile in previous is null ? [s] : new[] { s, previous })
+            {
+                affected.TryAdd(Scope.Class(profile.ClassId), 0);
+                affected.TryAdd(Scope.School(profile.SchoolId), 0);
+                affected.TryAdd(Scope.District(profile.DistrictId), 0);
+                affected.TryAdd(Scope.City, 0);
+            }
+        });
+
+        // Students joining, leaving or moving change counts: the aggregates they touch reload them.
+        await Parallel.ForEachAsync(affected.Keys, options, async (scope, _) =>
+            await ((IAggregateGrain)grains.ForScope(scope)).RefreshAsync());
         await Parallel.ForEachAsync(plan.Staff, options, async (s, _) => await grains.Staff(s.Id).RegisterAsync(s));
         var counts = plan.Counts;
         LogApplied(logger, counts.Districts, counts.Schools, counts.Classes, counts.Students, counts.Staff);

@@ -1,0 +1,65 @@
+using MonitorGrid.Persistence;
+
+namespace MonitorGrid.Live;
+
+/// <summary>
+/// An aggregate's counts and visible alerts, loaded from the journal's projection and then kept
+/// current by student updates. It remembers the version of every student who is not Green, so a
+/// duplicate or already-loaded update changes nothing; a Green student is only counted.
+/// </summary>
+internal sealed class ScopeTotals(ScopeKind kind)
+{
+    private readonly Dictionary<string, ProjectedStudent> _notGreen = new(StringComparer.Ordinal);
+
+    public TierCounts Counts { get; private set; } = TierCounts.Zero;
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>The lowest tier this level shows alerts for (null: none).</summary>
+    public Tier? AlertsFrom { get; } = AlertVisibility.MinimumTier(kind);
+
+    public void Load(ScopeProjection projection, DateTimeOffset now)
+    {
+        _notGreen.Clear();
+        var counts = new TierCounts(projection.Students, 0, 0, 0);
+        foreach (var student in projection.NotGreen)
+        {
+            _notGreen[student.StudentId] = student;
+            counts = counts.With(Tier.Green, -1).With(student.Tier, 1);
+        }
+
+        Counts = counts;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Folds an update in; returns false when it was already reflected.</summary>
+    public bool Apply(StudentUpdate update, DateTimeOffset now)
+    {
+        _notGreen.TryGetValue(update.StudentId, out var known);
+        if (known is not null && known.Version >= update.Version)
+        {
+            return false;
+        }
+
+        Counts = Counts.With(known?.Tier ?? Tier.Green, -1).With(update.Tier, 1);
+        if (update.Tier == Tier.Green)
+        {
+            _notGreen.Remove(update.StudentId);
+        }
+        else
+        {
+            var alert = AlertsFrom is { } from && update.OpenAlert is { IsOpen: true } a && a.Tier >= from ? a : null;
+            _notGreen[update.StudentId] = new ProjectedStudent(update.StudentId, update.Tier, update.Version, alert);
+        }
+
+        UpdatedAt = now;
+        return true;
+    }
+
+    public ScopeStatus Snapshot(Scope scope, string name) => new(
+        scope.ToString(),
+        name,
+        Counts,
+        AlertVisibility.Order(_notGreen.Values.Select(s => s.OpenAlert).OfType<AlertSummary>()),
+        UpdatedAt);
+}

@@ -1,0 +1,82 @@
+namespace MonitorGrid.Persistence;
+
+/// <summary>What kind of change a journal record holds.</summary>
+public enum JournalKind
+{
+    Observation,
+    Acknowledge,
+    Resolve,
+}
+
+/// <summary>
+/// One change to one student, as it is made durable: the observation or alert action, and the outcome
+/// it had (the tier after it, the alert it created or changed, the open alert after it). Replaying a
+/// student's records in version order rebuilds its state exactly, without re-running the risk model.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mg.JournalRecord")]
+public sealed record JournalRecord(
+    string StudentId,
+    long Version,
+    JournalKind Kind,
+    DateTimeOffset RecordedAt,
+    Tier TierAfter,
+    string? OpenAlertId,
+    AlertSummary? Alert,
+    Observation? Observation,
+    string? IdempotencyKey,
+    Actor? Actor,
+    string? Note);
+
+/// <summary>
+/// A student's row in the status projection: the roster profile, tier and open alert. It is also where
+/// a student grain whose state was lost finds its profile again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mg.StudentStatusRow")]
+public sealed record StudentStatusRow(StudentProfile Profile, Tier Tier, AlertSummary? OpenAlert, long Version, DateTimeOffset UpdatedAt)
+{
+    public string StudentId => Profile.StudentId;
+}
+
+/// <summary>A student's status row (null when never registered) and journal records after a version.</summary>
+public sealed record StudentHistory(StudentStatusRow? Status, IReadOnlyList<JournalRecord> Records);
+
+/// <summary>A change to commit: the student's new status row, and the record that explains it (none for a roster change).</summary>
+public sealed record StudentCommit(StudentStatusRow Status, JournalRecord? Record);
+
+/// <summary>How a commit ended.</summary>
+public enum CommitOutcome
+{
+    Committed,
+
+    /// <summary>The record's observer had already used its idempotency key: nothing was written.</summary>
+    DuplicateIdempotencyKey,
+}
+
+/// <summary>One student in a scope's projection who is not Green (Green students are only counted).</summary>
+public sealed record ProjectedStudent(string StudentId, Tier Tier, long Version, AlertSummary? OpenAlert);
+
+/// <summary>What an aggregate loads when it activates or refreshes.</summary>
+public sealed record ScopeProjection(int Students, IReadOnlyList<ProjectedStudent> NotGreen);
+
+/// <summary>
+/// The grid's memory: an append-only journal of every change to a student, and the status projection
+/// aggregates are loaded from. A commit returns only once it is durable; concurrent commits are
+/// grouped into one transaction. Grain state is a cache of this.
+/// </summary>
+public interface IGridJournal
+{
+    /// <summary>Writes the record (if any) and upserts the status row in one transaction.</summary>
+    Task<CommitOutcome> CommitAsync(StudentCommit commit, CancellationToken cancellationToken = default);
+
+    /// <summary>The student's status row and records with a version above <paramref name="afterVersion"/>, in version order.</summary>
+    Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>The receipt first given for an observer's idempotency key, or null.</summary>
+    Task<ObservationReceipt?> FindReceiptAsync(string observerId, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every student below <paramref name="scope"/>: the count, and the ones not Green with their version.
+    /// Alerts are included only from <paramref name="alertsFrom"/> up (null: none).
+    /// </summary>
+    Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default);
+}

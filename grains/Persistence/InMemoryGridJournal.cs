@@ -1,0 +1,94 @@
+namespace MonitorGrid.Persistence;
+
+/// <summary>The journal of the in-memory demo mode: the same rules as PostgreSQL's, lost on exit.</summary>
+public sealed class InMemoryGridJournal : IGridJournal
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<JournalRecord>> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Observer, string Key), JournalRecord> _keys = [];
+    private readonly Dictionary<string, StudentStatusRow> _status = new(StringComparer.Ordinal);
+
+    public Task<CommitOutcome> CommitAsync(StudentCommit commit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (commit.Record is { } record)
+            {
+                if (record is { IdempotencyKey: { } key, Observation: { } observation })
+                {
+                    if (_keys.ContainsKey((observation.ObserverId, key)))
+                    {
+                        return Task.FromResult(CommitOutcome.DuplicateIdempotencyKey);
+                    }
+
+                    _keys[(observation.ObserverId, key)] = record;
+                }
+
+                if (!_records.TryGetValue(record.StudentId, out var list))
+                {
+                    _records[record.StudentId] = list = [];
+                }
+
+                list.Add(record);
+            }
+
+            if (!_status.TryGetValue(commit.Status.StudentId, out var current) || current.Version <= commit.Status.Version)
+            {
+                _status[commit.Status.StudentId] = commit.Status;
+            }
+        }
+
+        return Task.FromResult(CommitOutcome.Committed);
+    }
+
+    public Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            JournalRecord[] records = _records.TryGetValue(studentId, out var list)
+                ? [.. list.Where(r => r.Version > afterVersion).OrderBy(r => r.Version)]
+                : [];
+            return Task.FromResult(new StudentHistory(_status.GetValueOrDefault(studentId), records));
+        }
+    }
+
+    public Task<ObservationReceipt?> FindReceiptAsync(string observerId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_keys.TryGetValue((observerId, idempotencyKey), out var r) ? r.ToReceipt() : null);
+        }
+    }
+
+    public Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var students = 0;
+            var notGreen = new List<ProjectedStudent>();
+            foreach (var row in _status.Values)
+            {
+                if (!row.Profile.Lineage.IsWithin(scope))
+                {
+                    continue;
+                }
+
+                students++;
+                if (row.Tier != Tier.Green)
+                {
+                    var alert = alertsFrom is { } from && row.OpenAlert is { } a && a.Tier >= from ? a : null;
+                    notGreen.Add(new ProjectedStudent(row.StudentId, row.Tier, row.Version, alert));
+                }
+            }
+
+            return Task.FromResult(new ScopeProjection(students, notGreen));
+        }
+    }
+}
+
+internal static class JournalRecordExtensions
+{
+    public static ObservationReceipt? ToReceipt(this JournalRecord record) => record.Observation is { } o
+        ? new ObservationReceipt(o.ObservationId, record.StudentId, record.TierAfter, record.OpenAlertId)
+        : null;
+}
