@@ -20,7 +20,12 @@ public sealed record Observation(
     DateTimeOffset ObservedAt,
     DateTimeOffset RecordedAt,
     string ObserverId,
-    Role ObserverRole);
+    Role ObserverRole)
+{
+    /// <summary>Where the submission came from, for the audit trail; never shown in the archive.</summary>
+    [Id(0), System.Text.Json.Serialization.JsonIgnore]
+    public string? ClientAddress { get; init; }
+}
 
 /// <summary>The body of a 201 (and of an idempotent replay's 200).</summary>
 /// <param name="ObservationId">The observation's id.</param>

@@ -24,7 +24,7 @@ public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifet
     {
         StartServer();
         BaseAddress = ClientOptions.BaseAddress;
-        await Services.GetRequiredService<DemoSeeder>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
+        await Services.GetRequiredService<GridSeeder>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();

@@ -8,12 +8,15 @@ public sealed class ObservationService(IGrainFactory grains, TimeProvider time)
 {
     public Task<SubmissionResult> SubmitAsync(
         Caller observer, string studentId, Category category, int severity, string? note,
-        DateTimeOffset? observedAt, string? idempotencyKey)
+        DateTimeOffset? observedAt, string? idempotencyKey, string? clientAddress = null)
     {
         var now = time.GetUtcNow();
         var observation = new Observation(
             Guid.CreateVersion7(now).ToString("N"), studentId, category, severity,
-            string.IsNullOrWhiteSpace(note) ? null : note, observedAt ?? now, now, observer.UserId, observer.Role);
+            string.IsNullOrWhiteSpace(note) ? null : note, observedAt ?? now, now, observer.UserId, observer.Role)
+        {
+            ClientAddress = clientAddress,
+        };
         return grains.Staff(observer.UserId).SubmitAsync(observation, idempotencyKey);
     }
 }

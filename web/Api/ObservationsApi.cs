@@ -94,7 +94,8 @@ public static class ObservationsApi
         }
 
         var result = await observations.SubmitAsync(
-            caller, student.StudentId, category, request.Severity!.Value, request.Note, request.ObservedAt, request.IdempotencyKey);
+            caller, student.StudentId, category, request.Severity!.Value, request.Note, request.ObservedAt, request.IdempotencyKey,
+            http.Connection.RemoteIpAddress?.ToString());
         return result.Replayed
             ? TypedResults.Ok(result.Receipt)
             : TypedResults.Created($"/api/students/{Uri.EscapeDataString(student.StudentId)}", result.Receipt);

@@ -10,7 +10,8 @@ public interface IAuditTrail
 {
     Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default);
 
-    IReadOnlyList<AuditEntry> Recent(int count);
+    /// <summary>The newest entries first.</summary>
+    Task<IReadOnlyList<AuditEntry>> RecentAsync(int count, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -33,7 +34,8 @@ public sealed partial class InMemoryAuditTrail(ILogger<InMemoryAuditTrail> logge
         return Task.CompletedTask;
     }
 
-    public IReadOnlyList<AuditEntry> Recent(int count) => [.. _entries.Reverse().Take(count)];
+    public Task<IReadOnlyList<AuditEntry>> RecentAsync(int count, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<AuditEntry>>([.. _entries.Reverse().Take(count)]);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Audit: {UserId} ({Role}) {Action} {Target} from {ClientAddress}")]
     private static partial void LogAudit(ILogger logger, string userId, Role role, string action, string target, string? clientAddress);

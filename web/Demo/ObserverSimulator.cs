@@ -14,7 +14,7 @@ public sealed partial class ObserverSimulator(
     IConfiguration configuration,
     IOptions<SimulatorOptions> options,
     IOptions<DemoCityOptions> size,
-    DemoSeeder seeder,
+    GridSeeder seeder,
     ObservationService observations,
     IGrainFactory grains,
     TimeProvider time,

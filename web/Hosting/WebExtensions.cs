@@ -81,8 +81,8 @@ public static class WebExtensions
         services.AddSignalR().AddJsonProtocol(o => GridJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<GridRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<GridRelay>());
-        services.AddSingleton<DemoSeeder>();
-        services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
+        services.AddSingleton<GridSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<GridSeeder>());
         services.AddHostedService<ObserverSimulator>();
 
         services.AddHealthChecks()
@@ -134,7 +134,7 @@ public static class WebExtensions
     }
 
     /// <summary>In demo mode, ready once the demo city is seeded.</summary>
-    private sealed class DemoSeededHealthCheck(DemoSeeder seeder) : IHealthCheck
+    private sealed class DemoSeededHealthCheck(GridSeeder seeder) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(seeder.Completion.Status switch

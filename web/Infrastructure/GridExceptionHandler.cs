@@ -32,13 +32,13 @@ public sealed partial class GridExceptionHandler(IProblemDetailsService problems
                 problem.Status = bad.StatusCode;
                 problem.Title = bad.StatusCode == StatusCodes.Status400BadRequest ? "Malformed request" : null;
                 break;
-            case TimeoutException or OrleansException:
+            case var unavailable when IsUnavailable(unavailable):
                 LogUnavailable(logger, exception);
                 problem = new ProblemDetails
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
                     Title = "Temporarily unavailable",
-                    Detail = "The grid could not complete the request in time. Nothing was acknowledged; retry with the same idempotency key.",
+                    Detail = "The grid could not make this durable right now. Nothing was kept; retry with the same idempotency key.",
                 };
                 context.Response.Headers.RetryAfter = "2";
                 break;
@@ -60,6 +60,20 @@ public sealed partial class GridExceptionHandler(IProblemDetailsService problems
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    /// <summary>The cluster or the database is out of reach: nothing was kept, and a retry may succeed.</summary>
+    private static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or OrleansException or MonitorGrid.Persistence.JournalUnavailableException or System.Data.Common.DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static JsonException? FindJsonException(Exception exception)

@@ -1,24 +1,64 @@
 using Microsoft.Extensions.Options;
+using MonitorGrid.Grains;
 using MonitorGrid.Hosting;
+using MonitorGrid.Infrastructure;
 using MonitorGrid.Web.Auth;
 using MonitorGrid.Web.Roster;
 
 namespace MonitorGrid.Web.Demo;
 
 /// <summary>
-/// Warns loudly when nothing is persisted, and seeds the demo city through the same roster path as
-/// the API. <see cref="Completion"/> tells readiness (and tests) when the city is there.
+/// At start: warns loudly when nothing is persisted; on PostgreSQL, creates the <c>admin</c> account
+/// from <c>Grid:AdminPassword</c> if there is none (and refuses to start without one); in demo mode,
+/// seeds the demo city through the same roster path as the API. <see cref="Completion"/> tells
+/// readiness (and tests) when the city is there.
 /// </summary>
-public sealed partial class DemoSeeder(
+public sealed partial class GridSeeder(
     IConfiguration configuration,
     RosterWriter roster,
+    IGrainFactory grains,
     IOptions<DemoCityOptions> size,
+    IOptions<GridOptions> grid,
+    IOptions<AuthOptions> auth,
     SigningKeyProvider keys,
-    ILogger<DemoSeeder> logger) : BackgroundService
+    ILogger<GridSeeder> logger) : BackgroundService
 {
+    public const string AdminId = "admin";
+
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Completion => _completion.Task;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.IsInMemory() && !configuration.IsDemo())
+        {
+            await EnsureAdminAsync();
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task EnsureAdminAsync()
+    {
+        var admin = grains.Staff(AdminId);
+        if (await admin.GetAccountAsync() is not null)
+        {
+            return;
+        }
+
+        var password = grid.Value.AdminPassword;
+        if (string.IsNullOrEmpty(password) || password.Length < RosterWriter.MinPasswordLength)
+        {
+            throw new InvalidOperationException(
+                "No admin account exists yet: set Grid:AdminPassword (environment Grid__AdminPassword, at least " +
+                $"{RosterWriter.MinPasswordLength} characters) for the first start.");
+        }
+
+        await admin.RegisterAsync(new StaffAccount(
+            AdminId, "系统管理员", Role.Admin, Scope.City, PasswordHasher.Hash(password, auth.Value.PasswordIterations)));
+        LogAdminCreated(logger);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,4 +114,7 @@ public sealed partial class DemoSeeder(
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Demo city seeded")]
     private static partial void LogSeeded(ILogger logger);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Created the admin account from Grid:AdminPassword; remove the setting once signed in")]
+    private static partial void LogAdminCreated(ILogger logger);
 }

@@ -1,0 +1,340 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MonitorGrid.Persistence;
+
+/// <summary>
+/// The journal on PostgreSQL. Commits from all grains are queued and written by a few writers, each
+/// taking whatever has queued up (up to <see cref="MaxBatch"/>) into one transaction with array
+/// inserts: one round trip and one WAL flush for many observations, instead of one each.
+/// </summary>
+public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
+{
+    public const int MaxBatch = 512;
+    private const int Writers = 4;
+
+    internal static readonly JsonSerializerOptions Json = CreateJsonOptions();
+
+    private readonly NpgsqlDataSource _db;
+    private readonly ILogger<PostgresGridJournal> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _writers;
+
+    public PostgresGridJournal(NpgsqlDataSource db, ILogger<PostgresGridJournal> logger)
+    {
+        _db = db;
+        _logger = logger;
+        _writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync))];
+    }
+
+    public Task<CommitOutcome> CommitAsync(StudentCommit commit, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending(commit, new TaskCompletionSource<CommitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(PostgresGridJournal));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public async Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default)
+    {
+        await using var batch = _db.CreateBatch();
+        batch.BatchCommands.Add(Command(
+            "SELECT profile, tier, open_alert, version, updated_at FROM grid_student_status WHERE student_id = $1",
+            studentId));
+        batch.BatchCommands.Add(Command(
+            """
+            SELECT student_id, version, kind, recorded_at, tier_after, open_alert_id, alert, observation_id, observer_id,
+                   observer_role, category, severity, note, observed_at, idempotency_key, actor_id, actor_role, action_note
+            FROM grid_student_events WHERE student_id = $1 AND version > $2 ORDER BY version
+            """,
+            studentId, afterVersion));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        StudentStatusRow? status = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            status = new StudentStatusRow(
+                JsonSerializer.Deserialize<StudentProfile>(reader.GetString(0), Json)!,
+                (Tier)reader.GetInt16(1),
+                reader.IsDBNull(2) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(2), Json),
+                reader.GetInt64(3),
+                reader.GetFieldValue<DateTimeOffset>(4));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var records = new List<JournalRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(ReadRecord(reader));
+        }
+
+        return new StudentHistory(status, records);
+    }
+
+    public async Task<ObservationReceipt?> FindReceiptAsync(string observerId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = _db.CreateCommand(
+            """
+            SELECT observation_id, student_id, tier_after, open_alert_id FROM grid_student_events
+            WHERE observer_id = $1 AND idempotency_key = $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = observerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ObservationReceipt(reader.GetString(0), reader.GetString(1), (Tier)reader.GetInt16(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
+    }
+
+    public async Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default)
+    {
+        // $1 is the scope's id (unused for the city), $2 the lowest tier whose alerts this level shows.
+        var filter = scope.Kind switch
+        {
+            ScopeKind.City => "$1::text IS NULL",
+            ScopeKind.District => "district_id = $1",
+            ScopeKind.School => "school_id = $1",
+            ScopeKind.Class => "class_id = $1",
+            _ => "student_id = $1",
+        };
+        var id = scope.Kind == ScopeKind.City ? null : scope.Id;
+        short showFrom = alertsFrom is { } from ? (short)from : (short)99;
+        await using var batch = _db.CreateBatch();
+        batch.BatchCommands.Add(Command($"SELECT count(*) FROM grid_student_status WHERE {filter}", id));
+        batch.BatchCommands.Add(Command(
+            $"""
+            SELECT student_id, tier, version, CASE WHEN tier >= $2 THEN open_alert END
+            FROM grid_student_status WHERE {filter} AND tier > 0
+            """,
+            id, showFrom));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var students = (int)reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
+        var notGreen = new List<ProjectedStudent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            notGreen.Add(new ProjectedStudent(
+                reader.GetString(0),
+                (Tier)reader.GetInt16(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(3), Json)));
+        }
+
+        return new ScopeProjection(students, notGreen);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var outcomes = await WriteBatchAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(outcomes[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Nothing of the batch was committed: every caller learns so and keeps its old state.
+                LogBatchFailed(_logger, ex, batch.Count);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new JournalUnavailableException("The journal could not commit.", ex));
+                }
+            }
+        }
+    }
+
+    private async Task<CommitOutcome[]> WriteBatchAsync(List<Pending> batch)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var outcomes = new CommitOutcome[batch.Count];
+        var records = batch.Select(p => p.Commit.Record).OfType<JournalRecord>().ToList();
+        var inserted = new HashSet<(string, long)>();
+        if (records.Count > 0)
+        {
+            await using var insert = new NpgsqlCommand(
+                """
+                INSERT INTO grid_student_events (student_id, version, kind, recorded_at, tier_after, open_alert_id, alert,
+                    observation_id, observer_id, observer_role, category, severity, note, observed_at, idempotency_key,
+                    actor_id, actor_role, action_note, client_address)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::smallint[], $6::text[],
+                    $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[], $12::smallint[], $13::text[],
+                    $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+                ON CONFLICT DO NOTHING
+                RETURNING student_id, version
+                """,
+                connection,
+                transaction);
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.StudentId));
+            AddArray(insert, NpgsqlDbType.Bigint, records.Select(r => r.Version));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Kind.ToString()));
+            AddArray(insert, NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt));
+            AddArray(insert, NpgsqlDbType.Smallint, records.Select(r => (short)r.TierAfter));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.OpenAlertId));
+            AddArray(insert, NpgsqlDbType.Jsonb, records.Select(r => r.Alert is null ? null : JsonSerializer.Serialize(r.Alert, Json)));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObservationId));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObserverId));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObserverRole.ToString()));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.Category.ToString()));
+            AddArray(insert, NpgsqlDbType.Smallint, records.Select(r => r.Observation is { } o ? (short?)o.Severity : null));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.Note));
+            AddArray(insert, NpgsqlDbType.TimestampTz, records.Select(r => r.Observation?.ObservedAt));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.IdempotencyKey));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Actor?.UserId));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Actor?.Role.ToString()));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Note));
+            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ClientAddress));
+            await using var reader = await insert.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                inserted.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        // A record that was not inserted repeats an idempotency key: its status change is dropped too.
+        var statuses = new Dictionary<string, StudentStatusRow>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var commit = batch[i].Commit;
+            if (commit.Record is { } r && !inserted.Contains((r.StudentId, r.Version)))
+            {
+                outcomes[i] = CommitOutcome.DuplicateIdempotencyKey;
+                continue;
+            }
+
+            outcomes[i] = CommitOutcome.Committed;
+            if (!statuses.TryGetValue(commit.Status.StudentId, out var other) || other.Version < commit.Status.Version)
+            {
+                statuses[commit.Status.StudentId] = commit.Status;
+            }
+        }
+
+        if (statuses.Count > 0)
+        {
+            var rows = statuses.Values.ToList();
+            await using var upsert = new NpgsqlCommand(
+                """
+                INSERT INTO grid_student_status (student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::smallint[], $7::jsonb[],
+                    $8::bigint[], $9::timestamptz[])
+                ON CONFLICT (student_id) DO UPDATE SET
+                    class_id = excluded.class_id, school_id = excluded.school_id, district_id = excluded.district_id,
+                    profile = excluded.profile, tier = excluded.tier, open_alert = excluded.open_alert,
+                    version = excluded.version, updated_at = excluded.updated_at
+                WHERE grid_student_status.version < excluded.version
+                """,
+                connection,
+                transaction);
+            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.StudentId));
+            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.Profile.ClassId));
+            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.Profile.SchoolId));
+            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.Profile.DistrictId));
+            AddArray(upsert, NpgsqlDbType.Jsonb, rows.Select(s => JsonSerializer.Serialize(s.Profile, Json)));
+            AddArray(upsert, NpgsqlDbType.Smallint, rows.Select(s => (short)s.Tier));
+            AddArray(upsert, NpgsqlDbType.Jsonb, rows.Select(s => s.OpenAlert is null ? null : JsonSerializer.Serialize(s.OpenAlert, Json)));
+            AddArray(upsert, NpgsqlDbType.Bigint, rows.Select(s => s.Version));
+            AddArray(upsert, NpgsqlDbType.TimestampTz, rows.Select(s => s.UpdatedAt));
+            await upsert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return outcomes;
+    }
+
+    private static JournalRecord ReadRecord(NpgsqlDataReader reader)
+    {
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        var studentId = reader.GetString(0);
+        var recordedAt = reader.GetFieldValue<DateTimeOffset>(3);
+        Observation? observation = reader.IsDBNull(7) ? null : new Observation(
+            reader.GetString(7), studentId, Enum.Parse<Category>(reader.GetString(10)), reader.GetInt16(11), Text(12),
+            reader.GetFieldValue<DateTimeOffset>(13), recordedAt, reader.GetString(8), Enum.Parse<Role>(reader.GetString(9)));
+        Actor? actor = reader.IsDBNull(15) ? null : new Actor(reader.GetString(15), Enum.Parse<Role>(reader.GetString(16)));
+        return new JournalRecord(
+            studentId,
+            reader.GetInt64(1),
+            Enum.Parse<JournalKind>(reader.GetString(2)),
+            recordedAt,
+            (Tier)reader.GetInt16(4),
+            Text(5),
+            reader.IsDBNull(6) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(6), Json),
+            observation,
+            Text(14),
+            actor,
+            Text(17));
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value is null
+                ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
+                : new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    private static void AddArray<T>(NpgsqlCommand command, NpgsqlDbType type, IEnumerable<T> values) =>
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.ToArray() });
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new JsonStringEnumConverter());
+        return options;
+    }
+
+    private sealed record Pending(StudentCommit Commit, TaskCompletionSource<CommitOutcome> Completion);
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Error, Message = "A journal batch of {Count} commits failed; none was committed")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+}
+
+/// <summary>The journal could not make a change durable; nothing of it was kept. Safe to retry.</summary>
+[GenerateSerializer, Alias("mg.JournalUnavailableException")]
+public sealed class JournalUnavailableException : Exception
+{
+    public JournalUnavailableException()
+    {
+    }
+
+    public JournalUnavailableException(string message) : base(message)
+    {
+    }
+
+    public JournalUnavailableException(string message, Exception inner) : base(message, inner)
+    {
+    }
+}
