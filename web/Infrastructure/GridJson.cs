@@ -10,6 +10,9 @@ public static class GridJson
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+
+        // The web defaults read "2" as 2; the contract's numbers are numbers.
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         options.Converters.Add(new UtcDateTimeOffsetConverter());
     }
