@@ -53,10 +53,10 @@ internal static class ApiTestSupport
     }
 
     /// <summary>Asserts an RFC 7807 problem with the given status and a non-empty <c>detail</c>; returns the body.</summary>
-    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string? because = null)
     {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {(int)status} but got {(int)response.StatusCode}: {text}");
+        Assert.True(response.StatusCode == status, $"{because}{(because is null ? "" : ": ")}expected {(int)status} but got {(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var body = JsonDocument.Parse(text).RootElement.Clone();
         Assert.True(
@@ -66,9 +66,9 @@ internal static class ApiTestSupport
     }
 
     /// <summary>Asserts a 400 problem whose <c>errors</c> map has <paramref name="field"/>; returns the body.</summary>
-    public static async Task<JsonElement> AssertFieldErrorAsync(this HttpResponseMessage response, string field)
+    public static async Task<JsonElement> AssertFieldErrorAsync(this HttpResponseMessage response, string field, string? because = null)
     {
-        var body = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var body = await response.AssertProblemAsync(HttpStatusCode.BadRequest, because);
         Assert.True(body.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object, $"No errors map: {body}");
         Assert.True(errors.TryGetProperty(field, out var messages), $"The errors map does not name '{field}': {errors}");
         Assert.NotEqual(0, messages.GetArrayLength());
