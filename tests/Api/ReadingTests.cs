@@ -189,13 +189,13 @@ public sealed class Scopes_archives_and_alerts_read_and_act_as_the_contract_says
         await EnsureRosterAsync();
         var audit = web.Services.GetRequiredService<IAuditTrail>();
         using var psych = await web.ClientForAsync("rd-psy", StaffPassword);
-        var before = ArchiveReads(audit, "rd-psy", "rd-s2");
+        var before = await ArchiveReadsAsync(audit, "rd-psy", "rd-s2");
 
         var response = await psych.GetAsync("/api/students/rd-s2");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(before + 1, ArchiveReads(audit, "rd-psy", "rd-s2"));
-        var entry = audit.Recent(1_000).First(e => e.UserId == "rd-psy" && e.Action == "ReadArchive" && e.Target == "student:rd-s2");
+        Assert.Equal(before + 1, await ArchiveReadsAsync(audit, "rd-psy", "rd-s2"));
+        var entry = (await audit.RecentAsync(1_000)).First(e => e.UserId == "rd-psy" && e.Action == "ReadArchive" && e.Target == "student:rd-s2");
         Assert.Equal(Role.PsychTeacher, entry.Role);
     }
 
@@ -207,12 +207,12 @@ public sealed class Scopes_archives_and_alerts_read_and_act_as_the_contract_says
         await EnsureRosterAsync();
         var audit = web.Services.GetRequiredService<IAuditTrail>();
         using var client = await web.ClientForAsync(reader, StaffPassword);
-        var before = ArchiveReads(audit, reader, "rd-s3");
+        var before = await ArchiveReadsAsync(audit, reader, "rd-s3");
 
         var response = await client.GetAsync("/api/students/rd-s3");
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal(before, ArchiveReads(audit, reader, "rd-s3"));
+        Assert.Equal(before, await ArchiveReadsAsync(audit, reader, "rd-s3"));
     }
 
     [Theory]
@@ -357,8 +357,8 @@ public sealed class Scopes_archives_and_alerts_read_and_act_as_the_contract_says
         return await response.JsonAsync();
     }
 
-    private static int ArchiveReads(IAuditTrail audit, string userId, string studentId) =>
-        audit.Recent(100_000).Count(e => e.UserId == userId && e.Action == "ReadArchive" && e.Target == $"student:{studentId}");
+    private static async Task<int> ArchiveReadsAsync(IAuditTrail audit, string userId, string studentId) =>
+        (await audit.RecentAsync(100_000)).Count(e => e.UserId == userId && e.Action == "ReadArchive" && e.Target == $"student:{studentId}");
 
     private static (int Green, int Yellow, int Orange, int Red) Counts(JsonElement status)
     {
