@@ -98,12 +98,11 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
         IsRunning = true;
     }
 
-    /// <summary>Stops the server (fast shutdown: open sessions are ended).</summary>
+    /// <summary>Stops the server (fast shutdown: open sessions are ended; pooled connections to it break, as in production).</summary>
     public async Task StopAsync()
     {
         await RunAsync(Binary("pg_ctl"), ["stop", "-w", "-t", "60", "-m", "fast", "-D", _dataDirectory], asPostgres: true);
         IsRunning = false;
-        NpgsqlConnection.ClearAllPools();
     }
 
     public async Task DisposeAsync()

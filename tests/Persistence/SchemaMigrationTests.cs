@@ -83,6 +83,23 @@ public sealed class SchemaMigrationTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task Every_migration_script_can_run_twice_without_error()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        foreach (var migration in SchemaMigrator.Discover(typeof(SchemaMigrator).Assembly))
+        {
+            for (var run = 0; run < 2; run++)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using var command = new NpgsqlCommand(migration.Sql, connection, transaction);
+                await command.ExecuteNonQueryAsync();
+                await transaction.CommitAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Start_up_fails_with_a_clear_message_when_the_database_never_answers()
     {
         var unreachable = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = FreePorts.Next(), Timeout = 1 };
