@@ -18,9 +18,10 @@ log="$data_root/postgres.log"
 database="monitorgrid"
 superuser="postgres"
 
-pg_ctl_path="$(command -v pg_ctl || true)"
+# PATH first, then Debian's versioned directory (its postgresql package does not put the server on PATH).
+pg_ctl_path="$(command -v pg_ctl || ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1 || true)"
 if [[ -z "$pg_ctl_path" ]]; then
-    echo "pg_ctl is not on PATH: install the PostgreSQL server (e.g. apt-get install postgresql)." >&2
+    echo "pg_ctl was not found: install the PostgreSQL server (Debian: apt-get install postgresql)." >&2
     exit 1
 fi
 bindir="$(dirname "$(readlink -f "$pg_ctl_path")")"

@@ -18,7 +18,6 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
     private readonly string _root;
     private readonly string _dataDirectory;
     private readonly string _logFile;
-    private bool _initialised;
 
     public PostgresServer()
     {
@@ -73,7 +72,6 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
             "max_connections = 300",
             "timezone = 'Asia/Shanghai'", // not UTC, so a timestamp handled without its zone shows up
             ""));
-        _initialised = true;
         await StartAsync();
         await CreateDatabaseAsync(Database);
     }
@@ -116,7 +114,7 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
         }
         finally
         {
-            if (_initialised || Directory.Exists(_root))
+            if (Directory.Exists(_root))
             {
                 Directory.Delete(_root, recursive: true);
             }
@@ -128,18 +126,21 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
     /// <summary>The server's log, for failure messages.</summary>
     public string ReadLog() => File.Exists(_logFile) ? File.ReadAllText(_logFile) : "";
 
+    /// <summary>A PostgreSQL binary from PATH, or else from Debian's versioned directory (newest version first).</summary>
     private static string Binary(string name)
     {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-        {
-            var candidate = Path.Combine(directory, name);
-            if (directory.Length > 0 && File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"'{name}' is not on PATH: the PostgreSQL tests need the PostgreSQL server binaries.");
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name));
+        var debian = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin", name))
+            : [];
+        return onPath.Concat(debian).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException(
+                $"'{name}' was not found on PATH or under /usr/lib/postgresql: the PostgreSQL tests need the PostgreSQL server " +
+                "binaries (Debian: apt-get install postgresql).");
     }
 
     private async Task RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres)
