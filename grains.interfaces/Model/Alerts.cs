@@ -104,11 +104,11 @@ public sealed record ScopeStatus(
     string Scope,
     string Name,
     TierCounts Counts,
-    IReadOnlyList<AlertSummary> OpenAlerts,
+    AlertSummary[] OpenAlerts,
     DateTimeOffset UpdatedAt)
 {
     /// <summary>The same status without identities, for viewers who see aggregates only.</summary>
-    public ScopeStatus Redacted() => OpenAlerts.Count == 0 ? this : this with { OpenAlerts = Array.Empty<AlertSummary>() };
+    public ScopeStatus Redacted() => OpenAlerts.Length == 0 ? this : this with { OpenAlerts = Array.Empty<AlertSummary>() };
 }
 
 /// <summary>Who acts on an alert.</summary>

@@ -61,9 +61,9 @@ public sealed record StudentArchive(
     string SchoolId,
     string DistrictId,
     Tier Tier,
-    IReadOnlyList<string> FocusGroups,
-    IReadOnlyList<Observation> Observations,
-    IReadOnlyList<AlertSummary> Alerts);
+    string[] FocusGroups,
+    Observation[] Observations,
+    AlertSummary[] Alerts);
 
 /// <summary>
 /// A student's status as it travels up the hierarchy after a change: its tier and open alert at

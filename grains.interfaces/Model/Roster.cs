@@ -38,7 +38,7 @@ public sealed record StudentProfile(
     string ClassId,
     string SchoolId,
     string DistrictId,
-    IReadOnlyList<string> FocusGroups)
+    string[] FocusGroups)
 {
     /// <summary>Where the student sits in the hierarchy.</summary>
     public Lineage Lineage => new(DistrictId, SchoolId, ClassId, StudentId);

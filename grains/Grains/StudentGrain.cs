@@ -264,7 +264,7 @@ public sealed partial class StudentGrain(
     {
         var from = S.Tier;
         var assessment = RiskModel.Assess(
-            S.Observations.Skip(S.EpisodeStart), S.Profile!.FocusGroups.Count > 0, now, riskModel.Value);
+            S.Observations.Skip(S.EpisodeStart), S.Profile!.FocusGroups.Length > 0, now, riskModel.Value);
         if (assessment.Tier <= from)
         {
             return null;
@@ -410,7 +410,7 @@ public sealed partial class StudentGrain(
         var open = OpenAlert;
         return new ScopeStatus(
             Scope.Student(StudentId).ToString(), p.Name, TierCounts.Move(null, S.Tier),
-            open is null ? Array.Empty<AlertSummary>() : [open], S.UpdatedAt);
+            open is null ? Array.Empty<AlertSummary>() : new[] { open }, S.UpdatedAt);
     }
 
     /// <summary>What a change may touch, to put back when the journal refuses or fails.</summary>

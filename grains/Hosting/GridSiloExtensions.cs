@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MonitorGrid.Persistence;
+using Orleans.Configuration;
 
 namespace MonitorGrid.Hosting;
 
@@ -19,24 +20,42 @@ public static class GridSiloExtensions
     public static bool IsDemo(this IConfiguration configuration) =>
         configuration.GetValue<bool?>("Grid:Demo") ?? configuration.IsInMemory();
 
-    /// <summary>Adds a silo with the grid's grains, storage, clustering and reminders.</summary>
+    /// <summary>
+    /// Adds a silo with the grid's grains, storage, clustering and reminders: on PostgreSQL when a
+    /// connection string is configured (the schema migrated before the silo starts), in memory otherwise.
+    /// </summary>
     public static IHostApplicationBuilder AddMonitorGridSilo(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddMonitorGridGrainServices();
         var configuration = builder.Configuration;
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (!configuration.IsInMemory())
         {
-            throw new InvalidOperationException(
-                "ConnectionStrings:MonitorGrid is set, but PostgreSQL persistence is not part of this build yet. " +
-                "Unset it to run the in-memory demo.");
+            builder.Services.AddMonitorGridPostgres(connectionString!);
+            builder.Services.AddSingleton<PostgresGridJournal>();
+            builder.Services.AddSingleton<IGridJournal>(sp => sp.GetRequiredService<PostgresGridJournal>());
         }
 
+        builder.Services.AddMonitorGridGrainServices();
         builder.UseOrleans(silo =>
         {
             var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
             var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
-            silo.UseLocalhostClustering(siloPort, gatewayPort);
-            silo.ConfigureMonitorGridGrains();
+            if (configuration.IsInMemory())
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort);
+                silo.ConfigureMonitorGridGrains();
+                return;
+            }
+
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = configuration["Orleans:ClusterId"] ?? "monitorgrid";
+
+                // Part of every storage and reminder row: it must never change for a deployment.
+                o.ServiceId = configuration["Orleans:ServiceId"] ?? "monitorgrid";
+            });
+            silo.ConfigureEndpoints(siloPort, gatewayPort);
+            silo.ConfigureMonitorGridPostgres(connectionString!);
         });
         return builder;
     }

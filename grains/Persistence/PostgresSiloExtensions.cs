@@ -2,7 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MonitorGrid.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace MonitorGrid.Persistence;
 
@@ -24,11 +28,16 @@ public static class PostgresSiloExtensions
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
-        silo.AddAdoNetGrainStorage(GridStorage.Store, options =>
-        {
-            options.Invariant = Invariant;
-            options.ConnectionString = connectionString;
-        });
+        silo.AddAdoNetGrainStorage(GridStorage.Store, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+
+                // Orleans' own serializer, not the JSON default: state types are found by their [Alias],
+                // so stored state survives renames, and no CLR type name is written into a row.
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = Invariant;

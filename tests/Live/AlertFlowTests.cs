@@ -93,7 +93,7 @@ public sealed class AlertFlowTests(GridWebFactory web)
         using var read = await web.ClientForAsync($"{p}-ht", RosterBuilder.StaffPassword);
         var current = await read.GetFromJsonAsync<JsonElement>($"/api/scopes/class:{p}-c");
         Assert.Equal(40, current.GetProperty("counts").GetProperty("Red").GetInt32());
-        Assert.Equal(40, board.Statuses[^1].OpenAlerts.Count);
+        Assert.Equal(40, board.Statuses[^1].OpenAlerts.Length);
         Assert.Equal(40, board.Alerts.Count);
     }
 

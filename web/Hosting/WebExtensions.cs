@@ -6,6 +6,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using MonitorGrid.Grains;
+using MonitorGrid.Hosting;
+using Npgsql;
 using MonitorGrid.Web.Api;
 using MonitorGrid.Web.Audit;
 using MonitorGrid.Web.Auth;
@@ -45,7 +47,14 @@ public static class WebExtensions
         services.AddSingleton<ScopeDirectory>();
         services.AddSingleton<ObservationService>();
         services.AddSingleton<RosterWriter>();
-        services.AddSingleton<IAuditTrail, InMemoryAuditTrail>();
+        if (builder.Configuration.IsInMemory())
+        {
+            services.AddSingleton<IAuditTrail, InMemoryAuditTrail>();
+        }
+        else
+        {
+            services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
+        }
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -87,7 +96,11 @@ public static class WebExtensions
 
         services.AddHealthChecks()
             .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag])
-            .AddCheck<DemoSeededHealthCheck>("demo-seeded", tags: [ReadyTag]);
+            .AddCheck<SeededHealthCheck>("seeded", tags: [ReadyTag]);
+        if (!builder.Configuration.IsInMemory())
+        {
+            services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
+        }
         return builder;
     }
 
@@ -133,8 +146,28 @@ public static class WebExtensions
         }
     }
 
-    /// <summary>In demo mode, ready once the demo city is seeded.</summary>
-    private sealed class DemoSeededHealthCheck(GridSeeder seeder) : IHealthCheck
+    /// <summary>Ready only while PostgreSQL answers.</summary>
+    private sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(3));
+                await using var command = db.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(timeout.Token);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL did not answer.", ex);
+            }
+        }
+    }
+
+    /// <summary>Ready once start-up seeding (the admin account, the demo city) is done.</summary>
+    private sealed class SeededHealthCheck(GridSeeder seeder) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(seeder.Completion.Status switch

@@ -149,7 +149,7 @@ public sealed partial class RosterWriter(IGrainFactory grains, IOptions<AuthOpti
             if (ok)
             {
                 bodyStudents.Add(row.Id!);
-                students.Add(new StudentProfile(row.Id!, row.Name!.Trim(), gender, cls!.Id, cls.SchoolId, cls.DistrictId, [.. focusGroups]));
+                students.Add(new StudentProfile(row.Id!, row.Name!.Trim(), gender, cls!.Id, cls.SchoolId, cls.DistrictId, focusGroups.ToArray()));
             }
         }
 

@@ -474,7 +474,7 @@
     if (ACK_ROLES.includes(role) && a.state === 'Open') actions.push(button('acknowledge', '确认', null));
     if (RESOLVE_ROLES.includes(role) && a.state !== 'Resolved') actions.push(button('resolve', '解决', 'secondary'));
     tr.className = a.tier === 'Red' ? 'row-red' : '';
-    tr.replaceChildren(
+    const cells = [
       el('td', {}, tierBadge(a.tier)),
       el('td', {}, el('span', { class: 'student' }, a.studentName || '—'), ' ',
         el('span', { class: 'muted' }, a.studentId || '')),
@@ -484,7 +484,11 @@
       el('td', {}, el('span', { class: 'state state-' + a.state }, STATE_ZH[a.state] || String(a.state || ''))),
       el('td', {}, el('time', { datetime: a.raisedAt, 'data-ago': a.raisedAt, title: formatTime(a.raisedAt) },
         ago(a.raisedAt))),
-      el('td', { class: 'actions' }, actions.length ? actions : el('span', { class: 'muted' }, '—')));
+      el('td', { class: 'actions' }, actions.length ? actions : el('span', { class: 'muted' }, '—'))];
+    // Column names repeated on each cell for the stacked phone layout (see board.css).
+    const heads = document.querySelectorAll('#alerts-section thead th');
+    cells.forEach((td, i) => td.setAttribute('data-label', heads[i] ? heads[i].textContent : ''));
+    tr.replaceChildren(...cells);
   }
 
   // Disables or enables a row's buttons in place, keeping keyboard focus where it is.
