@@ -172,101 +172,104 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One statement, so one round trip and one commit for the whole batch: insert the records (a repeated
+    /// idempotency key inserts nothing), then upsert the status rows whose record went in (or that come
+    /// with none, for roster changes), never over a newer version.
+    /// </summary>
+    private const string BatchSql = """
+        WITH inserted AS (
+            INSERT INTO grid_student_events (student_id, version, kind, recorded_at, tier_after, open_alert_id, alert,
+                observation_id, observer_id, observer_role, category, severity, note, observed_at, idempotency_key,
+                actor_id, actor_role, action_note, client_address)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::smallint[], $6::text[],
+                $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[], $12::smallint[], $13::text[],
+                $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+            ON CONFLICT DO NOTHING
+            RETURNING student_id, version
+        ), statuses AS (
+            SELECT * FROM unnest($20::text[], $21::text[], $22::text[], $23::text[], $24::jsonb[], $25::smallint[],
+                $26::jsonb[], $27::bigint[], $28::timestamptz[], $29::bigint[])
+                AS s(student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at, record_version)
+        ), upserted AS (
+            INSERT INTO grid_student_status (student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at)
+            SELECT s.student_id, s.class_id, s.school_id, s.district_id, s.profile, s.tier, s.open_alert, s.version, s.updated_at
+            FROM statuses s
+            WHERE s.record_version IS NULL
+               OR EXISTS (SELECT 1 FROM inserted i WHERE i.student_id = s.student_id AND i.version = s.record_version)
+            ON CONFLICT (student_id) DO UPDATE SET
+                class_id = excluded.class_id, school_id = excluded.school_id, district_id = excluded.district_id,
+                profile = excluded.profile, tier = excluded.tier, open_alert = excluded.open_alert,
+                version = excluded.version, updated_at = excluded.updated_at
+            WHERE grid_student_status.version < excluded.version
+        )
+        SELECT student_id, version FROM inserted
+        """;
+
     private async Task<CommitOutcome[]> WriteBatchAsync(List<Pending> batch)
     {
-        await using var connection = await _db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var outcomes = new CommitOutcome[batch.Count];
         var records = batch.Select(p => p.Commit.Record).OfType<JournalRecord>().ToList();
-        var inserted = new HashSet<(string, long)>();
-        if (records.Count > 0)
+
+        // A student has at most one commit in flight, but keep only its newest status regardless.
+        var statuses = new Dictionary<string, StudentCommit>(StringComparer.Ordinal);
+        foreach (var pending in batch)
         {
-            await using var insert = new NpgsqlCommand(
-                """
-                INSERT INTO grid_student_events (student_id, version, kind, recorded_at, tier_after, open_alert_id, alert,
-                    observation_id, observer_id, observer_role, category, severity, note, observed_at, idempotency_key,
-                    actor_id, actor_role, action_note, client_address)
-                SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::smallint[], $6::text[],
-                    $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[], $12::smallint[], $13::text[],
-                    $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
-                ON CONFLICT DO NOTHING
-                RETURNING student_id, version
-                """,
-                connection,
-                transaction);
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.StudentId));
-            AddArray(insert, NpgsqlDbType.Bigint, records.Select(r => r.Version));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Kind.ToString()));
-            AddArray(insert, NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt));
-            AddArray(insert, NpgsqlDbType.Smallint, records.Select(r => (short)r.TierAfter));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.OpenAlertId));
-            AddArray(insert, NpgsqlDbType.Jsonb, records.Select(r => r.Alert is null ? null : JsonSerializer.Serialize(r.Alert, Json)));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObservationId));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObserverId));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObserverRole.ToString()));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.Category.ToString()));
-            AddArray(insert, NpgsqlDbType.Smallint, records.Select(r => r.Observation is { } o ? (short?)o.Severity : null));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.Note));
-            AddArray(insert, NpgsqlDbType.TimestampTz, records.Select(r => r.Observation?.ObservedAt));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.IdempotencyKey));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Actor?.UserId));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Actor?.Role.ToString()));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Note));
-            AddArray(insert, NpgsqlDbType.Text, records.Select(r => r.Observation?.ClientAddress));
-            await using var reader = await insert.ExecuteReaderAsync();
+            var commit = pending.Commit;
+            if (!statuses.TryGetValue(commit.Status.StudentId, out var other) || other.Status.Version < commit.Status.Version)
+            {
+                statuses[commit.Status.StudentId] = commit;
+            }
+        }
+
+        var rows = statuses.Values.ToList();
+        await using var command = _db.CreateCommand(BatchSql);
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.StudentId));
+        AddArray(command, NpgsqlDbType.Bigint, records.Select(r => r.Version));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Kind.ToString()));
+        AddArray(command, NpgsqlDbType.TimestampTz, records.Select(r => r.RecordedAt));
+        AddArray(command, NpgsqlDbType.Smallint, records.Select(r => (short)r.TierAfter));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.OpenAlertId));
+        AddArray(command, NpgsqlDbType.Jsonb, records.Select(r => r.Alert is null ? null : JsonSerializer.Serialize(r.Alert, Json)));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObservationId));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObserverId));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Observation?.ObserverRole.ToString()));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Observation?.Category.ToString()));
+        AddArray(command, NpgsqlDbType.Smallint, records.Select(r => r.Observation is { } o ? (short?)o.Severity : null));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Observation?.Note));
+        AddArray(command, NpgsqlDbType.TimestampTz, records.Select(r => r.Observation?.ObservedAt));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.IdempotencyKey));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Actor?.UserId));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Actor?.Role.ToString()));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Note));
+        AddArray(command, NpgsqlDbType.Text, records.Select(r => r.Observation?.ClientAddress));
+        AddArray(command, NpgsqlDbType.Text, rows.Select(c => c.Status.StudentId));
+        AddArray(command, NpgsqlDbType.Text, rows.Select(c => c.Status.Profile.ClassId));
+        AddArray(command, NpgsqlDbType.Text, rows.Select(c => c.Status.Profile.SchoolId));
+        AddArray(command, NpgsqlDbType.Text, rows.Select(c => c.Status.Profile.DistrictId));
+        AddArray(command, NpgsqlDbType.Jsonb, rows.Select(c => JsonSerializer.Serialize(c.Status.Profile, Json)));
+        AddArray(command, NpgsqlDbType.Smallint, rows.Select(c => (short)c.Status.Tier));
+        AddArray(command, NpgsqlDbType.Jsonb, rows.Select(c => c.Status.OpenAlert is null ? null : JsonSerializer.Serialize(c.Status.OpenAlert, Json)));
+        AddArray(command, NpgsqlDbType.Bigint, rows.Select(c => c.Status.Version));
+        AddArray(command, NpgsqlDbType.TimestampTz, rows.Select(c => c.Status.UpdatedAt));
+        AddArray(command, NpgsqlDbType.Bigint, rows.Select(c => c.Record?.Version));
+
+        var inserted = new HashSet<(string, long)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
             while (await reader.ReadAsync())
             {
                 inserted.Add((reader.GetString(0), reader.GetInt64(1)));
             }
         }
 
-        // A record that was not inserted repeats an idempotency key: its status change is dropped too.
-        var statuses = new Dictionary<string, StudentStatusRow>(StringComparer.Ordinal);
+        var outcomes = new CommitOutcome[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var commit = batch[i].Commit;
-            if (commit.Record is { } r && !inserted.Contains((r.StudentId, r.Version)))
-            {
-                outcomes[i] = CommitOutcome.DuplicateIdempotencyKey;
-                continue;
-            }
-
-            outcomes[i] = CommitOutcome.Committed;
-            if (!statuses.TryGetValue(commit.Status.StudentId, out var other) || other.Version < commit.Status.Version)
-            {
-                statuses[commit.Status.StudentId] = commit.Status;
-            }
+            outcomes[i] = batch[i].Commit.Record is { } r && !inserted.Contains((r.StudentId, r.Version))
+                ? CommitOutcome.DuplicateIdempotencyKey
+                : CommitOutcome.Committed;
         }
 
-        if (statuses.Count > 0)
-        {
-            var rows = statuses.Values.ToList();
-            await using var upsert = new NpgsqlCommand(
-                """
-                INSERT INTO grid_student_status (student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::smallint[], $7::jsonb[],
-                    $8::bigint[], $9::timestamptz[])
-                ON CONFLICT (student_id) DO UPDATE SET
-                    class_id = excluded.class_id, school_id = excluded.school_id, district_id = excluded.district_id,
-                    profile = excluded.profile, tier = excluded.tier, open_alert = excluded.open_alert,
-                    version = excluded.version, updated_at = excluded.updated_at
-                WHERE grid_student_status.version < excluded.version
-                """,
-                connection,
-                transaction);
-            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.StudentId));
-            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.Profile.ClassId));
-            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.Profile.SchoolId));
-            AddArray(upsert, NpgsqlDbType.Text, rows.Select(s => s.Profile.DistrictId));
-            AddArray(upsert, NpgsqlDbType.Jsonb, rows.Select(s => JsonSerializer.Serialize(s.Profile, Json)));
-            AddArray(upsert, NpgsqlDbType.Smallint, rows.Select(s => (short)s.Tier));
-            AddArray(upsert, NpgsqlDbType.Jsonb, rows.Select(s => s.OpenAlert is null ? null : JsonSerializer.Serialize(s.OpenAlert, Json)));
-            AddArray(upsert, NpgsqlDbType.Bigint, rows.Select(s => s.Version));
-            AddArray(upsert, NpgsqlDbType.TimestampTz, rows.Select(s => s.UpdatedAt));
-            await upsert.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
         return outcomes;
     }
 
