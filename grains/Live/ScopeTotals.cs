@@ -29,7 +29,9 @@ internal sealed class ScopeTotals(ScopeKind kind)
         }
 
         Counts = counts;
-        UpdatedAt = now;
+
+        // updatedAt tells when something below last changed, not when this grain happened to load.
+        UpdatedAt = projection.LastChange ?? now;
     }
 
     /// <summary>Folds an update in; returns false when it was already reflected.</summary>

@@ -55,8 +55,11 @@ public enum CommitOutcome
 /// <summary>One student in a scope's projection who is not Green (Green students are only counted).</summary>
 public sealed record ProjectedStudent(string StudentId, Tier Tier, long Version, AlertSummary? OpenAlert);
 
-/// <summary>What an aggregate loads when it activates or refreshes.</summary>
-public sealed record ScopeProjection(int Students, IReadOnlyList<ProjectedStudent> NotGreen);
+/// <summary>
+/// What an aggregate loads when it activates or refreshes: how many students are below it, the ones not
+/// Green, and when any of them last changed (null for an empty scope).
+/// </summary>
+public sealed record ScopeProjection(int Students, IReadOnlyList<ProjectedStudent> NotGreen, DateTimeOffset? LastChange);
 
 /// <summary>
 /// The grid's memory: an append-only journal of every change to a student, and the status projection

@@ -65,6 +65,7 @@ public sealed class InMemoryGridJournal : IGridJournal
         lock (_gate)
         {
             var students = 0;
+            DateTimeOffset? lastChange = null;
             var notGreen = new List<ProjectedStudent>();
             foreach (var row in _status.Values)
             {
@@ -74,6 +75,7 @@ public sealed class InMemoryGridJournal : IGridJournal
                 }
 
                 students++;
+                lastChange = lastChange is { } last && last >= row.UpdatedAt ? last : row.UpdatedAt;
                 if (row.Tier != Tier.Green)
                 {
                     var alert = alertsFrom is { } from && row.OpenAlert is { } a && a.Tier >= from ? a : null;
@@ -81,7 +83,7 @@ public sealed class InMemoryGridJournal : IGridJournal
                 }
             }
 
-            return Task.FromResult(new ScopeProjection(students, notGreen));
+            return Task.FromResult(new ScopeProjection(students, notGreen, lastChange));
         }
     }
 }

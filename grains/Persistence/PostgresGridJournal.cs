@@ -106,7 +106,7 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         var id = scope.Kind == ScopeKind.City ? null : scope.Id;
         short showFrom = alertsFrom is { } from ? (short)from : (short)99;
         await using var batch = _db.CreateBatch();
-        batch.BatchCommands.Add(Command($"SELECT count(*) FROM grid_student_status WHERE {filter}", id));
+        batch.BatchCommands.Add(Command($"SELECT count(*), max(updated_at) FROM grid_student_status WHERE {filter}", id));
         batch.BatchCommands.Add(Command(
             $"""
             SELECT student_id, tier, version, CASE WHEN tier >= $2 THEN open_alert END
@@ -116,6 +116,7 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var students = (int)reader.GetInt64(0);
+        DateTimeOffset? lastChange = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
         await reader.NextResultAsync(cancellationToken);
         var notGreen = new List<ProjectedStudent>();
         while (await reader.ReadAsync(cancellationToken))
@@ -127,7 +128,7 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
                 reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(3), Json)));
         }
 
-        return new ScopeProjection(students, notGreen);
+        return new ScopeProjection(students, notGreen, lastChange);
     }
 
     public async ValueTask DisposeAsync()
