@@ -12,6 +12,9 @@ internal sealed class DurableCity
 {
     public const string StaffPassword = "pass-1234";
 
+    /// <summary>The contract's JSON, as the web host writes it.</summary>
+    public static readonly JsonSerializerOptions Wire = CreateWireOptions();
+
     public DurableCity(string prefix, int districts, int schoolsPerDistrict, int classesPerSchool, int studentsPerClass)
     {
         Prefix = prefix;
@@ -60,6 +63,38 @@ internal sealed class DurableCity
         .. Schools.Select(h => $"school:{h.Id}"),
         .. Classes.Select(c => $"class:{c.Id}"),
     ];
+
+    /// <summary>Every aggregate's counts equal a recount of <c>grid_student_status</c>, and every student's tier equals its row.</summary>
+    public async Task AssertCountsMatchProjectionAsync(DurableGridHost host, string connectionString)
+    {
+        var rows = await Sql.RowsAsync(connectionString, "SELECT student_id, class_id, school_id, district_id, tier FROM grid_student_status");
+        var tiers = rows.ToDictionary(r => (string)r[0]!, r => (Tier)(short)r[4]!, StringComparer.Ordinal);
+        Assert.Equal(Students.Order(StringComparer.Ordinal), tiers.Keys.Order(StringComparer.Ordinal));
+
+        TierCounts Recount(Func<object?[], bool> below) =>
+            rows.Where(below).Aggregate(TierCounts.Zero, (counts, r) => counts.With((Tier)(short)r[4]!, 1));
+
+        using var admin = await host.AdminClientAsync();
+        foreach (var scope in AggregateScopes)
+        {
+            var id = scope.Contains(':', StringComparison.Ordinal) ? scope[(scope.IndexOf(':', StringComparison.Ordinal) + 1)..] : null;
+            var expected = scope.Split(':')[0] switch
+            {
+                "district" => Recount(r => (string)r[3]! == id),
+                "school" => Recount(r => (string)r[2]! == id),
+                "class" => Recount(r => (string)r[1]! == id),
+                _ => Recount(_ => true),
+            };
+            var status = await GetJsonAsync(admin, $"/api/scopes/{scope}");
+            Assert.Equal((scope, expected), (scope, status.GetProperty("counts").Deserialize<TierCounts>(Wire)));
+        }
+
+        foreach (var student in Students)
+        {
+            var archive = await GetJsonAsync(admin, $"/api/students/{student}");
+            Assert.Equal((student, tiers[student].ToString()), (student, Text(archive, "tier")));
+        }
+    }
 
     public DurableCity WithStaff(string id, string role, string scope)
     {
@@ -110,7 +145,52 @@ internal sealed class DurableCity
     }
 
     public static string Text(JsonElement element, string property) => element.GetProperty(property).GetString()!;
+
+    /// <summary>
+    /// Every given scope's status (GET, without <c>updatedAt</c>) and every given student's archive, as admin, as text to compare.
+    /// </summary>
+    public static async Task<Captured> CaptureAsync(DurableGridHost host, IEnumerable<string> scopes, IEnumerable<string> students)
+    {
+        using var admin = await host.AdminClientAsync();
+        var statuses = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var scope in scopes)
+        {
+            statuses[scope] = WithoutUpdatedAt(await GetJsonAsync(admin, $"/api/scopes/{scope}"));
+        }
+
+        var archives = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var student in students)
+        {
+            archives[student] = (await GetJsonAsync(admin, $"/api/students/{student}")).GetRawText();
+        }
+
+        return new Captured(statuses, archives);
+    }
+
+    /// <summary>Asserts that two captures hold the same statuses and archives.</summary>
+    public static void AssertSame(Captured expected, Captured actual)
+    {
+        foreach (var (scope, status) in expected.Statuses)
+        {
+            Assert.Equal(status, actual.Statuses[scope]);
+        }
+
+        foreach (var (student, archive) in expected.Archives)
+        {
+            Assert.Equal(archive, actual.Archives[student]);
+        }
+    }
+
+    private static JsonSerializerOptions CreateWireOptions()
+    {
+        var options = new JsonSerializerOptions();
+        MonitorGrid.Web.Infrastructure.GridJson.Configure(options);
+        return options;
+    }
 }
+
+/// <summary>Scope statuses (without <c>updatedAt</c>) and archives, by scope and by student id, as JSON text.</summary>
+internal sealed record Captured(Dictionary<string, string> Statuses, Dictionary<string, string> Archives);
 
 /// <summary>Direct reads and writes on a test database, as the application's connection string allows.</summary>
 internal static class Sql

@@ -1,12 +1,8 @@
-using MonitorGrid.Web.Infrastructure;
-
 namespace MonitorGrid.Tests.Durability;
 
 [Collection(PostgresCollection.Name)]
 public sealed class HostRestartTests(PostgresServer postgres)
 {
-    private static readonly JsonSerializerOptions Wire = CreateWireOptions();
-
     [Fact]
     public async Task After_a_whole_host_restart_every_tier_count_alert_observation_and_idempotency_key_is_still_there()
     {
@@ -86,24 +82,15 @@ public sealed class HostRestartTests(PostgresServer postgres)
             }
 
             var after = await CaptureAsync(host, city);
-            foreach (var (scope, status) in before.Statuses)
-            {
-                Assert.Equal(status, after.Statuses[scope]);
-            }
-
-            foreach (var (student, archive) in before.Archives)
-            {
-                Assert.Equal(archive, after.Archives[student]);
-            }
-
+            DurableCity.AssertSame(before.Read, after.Read);
             foreach (var (scope, snapshot) in before.Watched)
             {
                 Assert.Equal(snapshot, after.Watched[scope]);
             }
 
             // What it all should be, spelled out.
-            var cityStatus = JsonDocument.Parse(after.Statuses["city"]).RootElement;
-            Assert.Equal(new TierCounts(7, 1, 1, 3), cityStatus.GetProperty("counts").Deserialize<TierCounts>(Wire));
+            var cityStatus = JsonDocument.Parse(after.Read.Statuses["city"]).RootElement;
+            Assert.Equal(new TierCounts(7, 1, 1, 3), cityStatus.GetProperty("counts").Deserialize<TierCounts>(DurableCity.Wire));
             var expectedTiers = new Dictionary<string, string>
             {
                 [A(1)] = "Yellow", [A(2)] = "Orange", [A(3)] = "Red", [B(1)] = "Green", [B(2)] = "Red", [B(3)] = "Green",
@@ -111,19 +98,19 @@ public sealed class HostRestartTests(PostgresServer postgres)
             };
             foreach (var (student, tier) in expectedTiers)
             {
-                var archive = JsonDocument.Parse(after.Archives[student]).RootElement;
+                var archive = JsonDocument.Parse(after.Read.Archives[student]).RootElement;
                 Assert.Equal(tier, DurableCity.Text(archive, "tier"));
                 Assert.Equal(
                     (observationIds.GetValueOrDefault(student) ?? []).Order(StringComparer.Ordinal),
                     archive.GetProperty("observations").EnumerateArray().Select(o => DurableCity.Text(o, "observationId")).Order(StringComparer.Ordinal));
             }
 
-            var alertStates = after.Archives.Values
+            var alertStates = after.Read.Archives.Values
                 .SelectMany(a => JsonDocument.Parse(a).RootElement.GetProperty("alerts").EnumerateArray())
                 .ToDictionary(a => DurableCity.Text(a, "alertId"), a => (DurableCity.Text(a, "tier"), DurableCity.Text(a, "state")));
             Assert.Equal(("Red", "Acknowledged"), alertStates[acknowledgedAlert]);
             Assert.Equal(("Red", "Resolved"), alertStates[resolvedAlert]);
-            var districtAlerts = JsonDocument.Parse(after.Statuses["district:rs-d1"]).RootElement.GetProperty("openAlerts");
+            var districtAlerts = JsonDocument.Parse(after.Read.Statuses["district:rs-d1"]).RootElement.GetProperty("openAlerts");
             Assert.Equal(
                 [("Red", "Acknowledged", A(3)), ("Red", "Open", B(2)), ("Orange", "Open", A(2))],
                 districtAlerts.EnumerateArray().Select(a => (DurableCity.Text(a, "tier"), DurableCity.Text(a, "state"), DurableCity.Text(a, "studentId"))));
@@ -140,11 +127,7 @@ public sealed class HostRestartTests(PostgresServer postgres)
             }
 
             Assert.Equal(events, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_events"));
-            var replayed = await CaptureAsync(host, city);
-            foreach (var (student, archive) in before.Archives)
-            {
-                Assert.Equal(archive, replayed.Archives[student]);
-            }
+            DurableCity.AssertSame(before.Read, (await CaptureAsync(host, city)).Read);
 
             // The resolved episode stays closed: the earlier self-harm sign no longer counts.
             using var dc1Again = await host.ClientForAsync("rs-dc1", DurableCity.StaffPassword);
@@ -157,42 +140,21 @@ public sealed class HostRestartTests(PostgresServer postgres)
     }
 
     /// <summary>
-    /// Every scope's status (GET, without <c>updatedAt</c>), every student's archive, and what a board's
-    /// <c>Watch</c> returns for every aggregate scope (without <c>updatedAt</c>), as admin.
+    /// Every scope's status and every student's archive (see <see cref="DurableCity.CaptureAsync"/>), and what a
+    /// board's <c>Watch</c> returns for every aggregate scope (without <c>updatedAt</c>), as admin.
     /// </summary>
-    private static async Task<Captured> CaptureAsync(DurableGridHost host, DurableCity city)
+    private static async Task<(Captured Read, Dictionary<string, string> Watched)> CaptureAsync(DurableGridHost host, DurableCity city)
     {
-        using var admin = await host.AdminClientAsync();
-        var statuses = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var scope in city.AggregateScopes.Concat(city.Students.Select(s => $"student:{s}")))
-        {
-            statuses[scope] = DurableCity.WithoutUpdatedAt(await DurableCity.GetJsonAsync(admin, $"/api/scopes/{scope}"));
-        }
-
-        var archives = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var student in city.Students)
-        {
-            archives[student] = (await DurableCity.GetJsonAsync(admin, $"/api/students/{student}")).GetRawText();
-        }
-
+        var read = await DurableCity.CaptureAsync(
+            host, city.AggregateScopes.Concat(city.Students.Select(s => $"student:{s}")), city.Students);
         var watched = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var board = await host.BoardForAsync(DurableGridHost.AdminId, DurableGridHost.AdminPassword);
         foreach (var scope in city.AggregateScopes)
         {
             var snapshot = await board.WatchAsync(scope);
-            watched[scope] = JsonSerializer.Serialize(snapshot with { UpdatedAt = default }, Wire);
+            watched[scope] = JsonSerializer.Serialize(snapshot with { UpdatedAt = default }, DurableCity.Wire);
         }
 
-        return new Captured(statuses, archives, watched);
+        return (read, watched);
     }
-
-    private static JsonSerializerOptions CreateWireOptions()
-    {
-        var options = new JsonSerializerOptions();
-        GridJson.Configure(options);
-        return options;
-    }
-
-    private sealed record Captured(
-        Dictionary<string, string> Statuses, Dictionary<string, string> Archives, Dictionary<string, string> Watched);
 }
