@@ -139,6 +139,49 @@ public sealed class HostRestartTests(PostgresServer postgres)
         }
     }
 
+    [Fact]
+    public async Task After_a_restart_every_scope_s_updatedAt_still_tells_when_something_below_it_last_changed_not_when_the_host_started()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var city = new DurableCity("ru", districts: 1, schoolsPerDistrict: 1, classesPerSchool: 1, studentsPerClass: 2);
+        var host = await DurableGridHost.StartAsync(connectionString);
+        try
+        {
+            await city.CreateAsync(host);
+            using (var admin = await host.AdminClientAsync())
+            {
+                await DurableCity.ObserveAsync(admin, "ru-d1-h1-c1-s1", "SelfHarm", 1);
+            }
+
+            var scopes = city.AggregateScopes.Append("student:ru-d1-h1-c1-s1").ToList();
+            var before = await UpdatedAtAsync(host, scopes);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var restarting = DateTimeOffset.UtcNow;
+            host = await host.RestartAsync();
+
+            var after = await UpdatedAtAsync(host, scopes);
+            var moved = scopes.Where(s => after[s] >= restarting).Select(s => $"{s}: {before[s]:O} before, {after[s]:O} after").ToList();
+            Assert.True(moved.Count == 0,
+                $"updatedAt moved to the restart ({restarting:O}) although nothing changed: " + string.Join("; ", moved));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    private static async Task<Dictionary<string, DateTimeOffset>> UpdatedAtAsync(DurableGridHost host, IEnumerable<string> scopes)
+    {
+        using var admin = await host.AdminClientAsync();
+        var updatedAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var scope in scopes)
+        {
+            updatedAt[scope] = (await DurableCity.GetJsonAsync(admin, $"/api/scopes/{scope}")).GetProperty("updatedAt").GetDateTimeOffset();
+        }
+
+        return updatedAt;
+    }
+
     /// <summary>
     /// Every scope's status and every student's archive (see <see cref="DurableCity.CaptureAsync"/>), and what a
     /// board's <c>Watch</c> returns for every aggregate scope (without <c>updatedAt</c>), as admin.
