@@ -180,6 +180,75 @@ public sealed class PostgresOutageTests(PostgresServer postgres, ITestOutputHelp
         }
     }
 
+    [Fact]
+    public async Task With_cold_grains_requests_during_an_outage_answer_503_with_Retry_After_keep_nothing_and_succeed_once_postgres_is_back()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var city = new DurableCity("cold", districts: 1, schoolsPerDistrict: 1, classesPerSchool: 1, studentsPerClass: 2)
+            .WithStaff("cold-ht", "HeadTeacher", "class:cold-d1-h1-c1");
+        const string s1 = "cold-d1-h1-c1-s1", s2 = "cold-d1-h1-c1-s2", newcomer = "cold-d1-h1-c1-s9";
+        var host = await DurableGridHost.StartAsync(connectionString);
+        try
+        {
+            await city.CreateAsync(host);
+            var adminToken = await host.TokenForAsync(DurableGridHost.AdminId, DurableGridHost.AdminPassword);
+            var teacherToken = await host.TokenForAsync("cold-ht", DurableCity.StaffPassword);
+            string alertId;
+            using (var admin = host.ClientWithToken(adminToken))
+            {
+                alertId = DurableCity.Text(await DurableCity.ObserveAsync(admin, s2, "SelfHarm", 1), "alertId");
+            }
+
+            // A new host: no grain is active; tokens from before still hold.
+            host = await host.RestartAsync();
+            using var adminClient = host.ClientWithToken(adminToken);
+            using var teacher = host.ClientWithToken(teacherToken);
+            using var anonymous = host.CreateClient();
+            var observation = new { studentId = s1, category = "Mood", severity = 3, idempotencyKey = "cold-1" };
+            var roster = new { students = new[] { new { id = newcomer, classId = "cold-d1-h1-c1", name = "新生", gender = "M" } } };
+            var answers = new List<(string What, HttpResponseMessage Response)>();
+            try
+            {
+                await postgres.StopAsync();
+                answers.Add(("observation", await teacher.PostAsJsonAsync("/api/observations", observation)));
+                answers.Add(("acknowledge", await teacher.PostAsync($"/api/alerts/{alertId}/acknowledge", null)));
+                answers.Add(("roster", await adminClient.PutAsJsonAsync("/api/roster", roster)));
+                answers.Add(("sign-in", await anonymous.PostAsJsonAsync("/api/auth/token", new { userId = "cold-ht", password = DurableCity.StaffPassword })));
+            }
+            finally
+            {
+                await StartAgainAsync(postgres);
+            }
+
+            var wrong = new List<string>();
+            foreach (var (what, response) in answers)
+            {
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable || response.Headers.RetryAfter is null)
+                {
+                    wrong.Add($"{what}: {(int)response.StatusCode} Retry-After={response.Headers.RetryAfter?.ToString() ?? "none"} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+
+            Assert.True(wrong.Count == 0, "While PostgreSQL was down: " + string.Join(" | ", wrong));
+
+            // Nothing was kept, and everything works again.
+            await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0L, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_status WHERE student_id = $1", newcomer));
+            Assert.Equal(0L, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_events WHERE idempotency_key = 'cold-1'"));
+            Assert.Equal("Open", DurableCity.Text(
+                (await DurableCity.GetJsonAsync(adminClient, $"/api/students/{s2}")).GetProperty("alerts")[0], "state"));
+            Assert.Equal(HttpStatusCode.Created, (await teacher.PostAsJsonAsync("/api/observations", observation)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await teacher.PostAsync($"/api/alerts/{alertId}/acknowledge", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await adminClient.PutAsJsonAsync("/api/roster", roster)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK,
+                (await anonymous.PostAsJsonAsync("/api/auth/token", new { userId = "cold-ht", password = DurableCity.StaffPassword })).StatusCode);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// Starts the server if it is stopped, and drops the test process's own pooled connections (not the host's),
     /// which the stop broke, so that later tests of the collection start clean.
