@@ -69,6 +69,14 @@ public sealed class HostRestartTests(PostgresServer postgres)
             Assert.Equal("Green", DurableCity.Text(await Observe("rs-dc2", dc2, C(1), "SleepAppetite", 1, "k-shared"), "tier"));
             Assert.Equal("Red", DurableCity.Text(await Observe(DurableGridHost.AdminId, admin, C(2), "SelfHarm", 3, "k-shared"), "tier"));
 
+            // A Red student moves to a class of another school, with their tier and open alert.
+            var moved = await admin.PutAsJsonAsync("/api/roster", new
+            {
+                students = new[] { new { id = C(2), classId = "rs-d2-h2-c1", name = $"学生 {C(2)}", gender = "F" } },
+            });
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            city.Lineage[C(2)] = ("rs-d2-h2-c1", "rs-d2-h2", "rs-d2");
+
             var before = await CaptureAsync(host, city);
             var adminToken = await host.TokenForAsync(DurableGridHost.AdminId, DurableGridHost.AdminPassword);
             var events = await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_events");
@@ -104,6 +112,13 @@ public sealed class HostRestartTests(PostgresServer postgres)
                     (observationIds.GetValueOrDefault(student) ?? []).Order(StringComparer.Ordinal),
                     archive.GetProperty("observations").EnumerateArray().Select(o => DurableCity.Text(o, "observationId")).Order(StringComparer.Ordinal));
             }
+
+            Assert.Equal(new TierCounts(2, 0, 0, 0),
+                JsonDocument.Parse(after.Read.Statuses["class:rs-d2-h1-c1"]).RootElement.GetProperty("counts").Deserialize<TierCounts>(DurableCity.Wire));
+            Assert.Equal(new TierCounts(3, 0, 0, 1),
+                JsonDocument.Parse(after.Read.Statuses["class:rs-d2-h2-c1"]).RootElement.GetProperty("counts").Deserialize<TierCounts>(DurableCity.Wire));
+            Assert.Equal("rs-d2-h2-c1", DurableCity.Text(
+                JsonDocument.Parse(after.Read.Statuses["class:rs-d2-h2-c1"]).RootElement.GetProperty("openAlerts")[0], "classId"));
 
             var alertStates = after.Read.Archives.Values
                 .SelectMany(a => JsonDocument.Parse(a).RootElement.GetProperty("alerts").EnumerateArray())
