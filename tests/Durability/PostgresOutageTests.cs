@@ -79,6 +79,8 @@ public sealed class PostgresOutageTests(PostgresServer postgres, ITestOutputHelp
             clients.Add(await host.ClientForAsync($"out-o{i}", DurableCity.StaffPassword));
         }
 
+        using var disposeClients = new Disposables(clients);
+
         var attempts = new ConcurrentQueue<Attempt>();
         using var stopLoad = new CancellationTokenSource();
         var load = Enumerable.Range(1, Observers)
@@ -161,10 +163,21 @@ public sealed class PostgresOutageTests(PostgresServer postgres, ITestOutputHelp
                 $"({acknowledged.Except(inArchive).Count()} missing, {inArchive.Except(acknowledged).Count()} extra).");
         }
 
+        // A 201 kept its key: sending it again is answered with the first body, and adds nothing.
+        foreach (var attempt in created)
+        {
+            var again = await clients[ObserverIndex(attempt.Observer)].PostAsJsonAsync("/api/observations", attempt.Request);
+            var body = await again.Content.ReadAsStringAsync();
+            Assert.True(again.StatusCode == HttpStatusCode.OK, $"Re-sending {attempt.Key}, answered 201, gave {(int)again.StatusCode}: {body}");
+            Assert.Equal(JsonDocument.Parse(attempt.Body).RootElement.GetRawText(), JsonDocument.Parse(body).RootElement.GetRawText());
+        }
+
+        Assert.Equal(created.Count, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_events WHERE kind = 'Observation'"));
+
         // A 503 kept nothing, not even the key: sending it again is a first time.
         foreach (var group in refused.GroupBy(a => a.Observer))
         {
-            var client = clients[int.Parse(group.Key["out-o".Length..], System.Globalization.CultureInfo.InvariantCulture) - 1];
+            var client = clients[ObserverIndex(group.Key)];
             foreach (var attempt in group)
             {
                 var again = await client.PostAsJsonAsync("/api/observations", attempt.Request);
@@ -174,10 +187,6 @@ public sealed class PostgresOutageTests(PostgresServer postgres, ITestOutputHelp
         }
 
         await city.AssertCountsMatchProjectionAsync(host, connectionString);
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
     }
 
     [Fact]
@@ -303,6 +312,9 @@ public sealed class PostgresOutageTests(PostgresServer postgres, ITestOutputHelp
         }
     }
 
+    private static int ObserverIndex(string observer) =>
+        int.Parse(observer["out-o".Length..], System.Globalization.CultureInfo.InvariantCulture) - 1;
+
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -314,6 +326,17 @@ public sealed class PostgresOutageTests(PostgresServer postgres, ITestOutputHelp
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    private sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
         }
     }
 
