@@ -1,0 +1,183 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MonitorGrid.Tests.Infrastructure;
+
+/// <summary>
+/// The real web host (co-hosted silo) in persistent mode on one PostgreSQL database, on Kestrel at a free
+/// loopback port: no demo city, the <c>admin</c> account from <c>Grid:AdminPassword</c>, a fixed signing key.
+/// A restart disposes the host and starts a new one on the same database with the same key, so tokens
+/// issued before it stay valid; the same ServiceId and ClusterId make it the same deployment.
+/// </summary>
+public sealed class DurableGridHost : WebApplicationFactory<Program>
+{
+    public const string AdminId = "admin";
+    public const string AdminPassword = "durable-admin-1234";
+    public const string SigningKey = "monitorgrid-durability-tests-signing-key-0123456789";
+
+    private static readonly TimeSpan DefaultReadyTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+
+    /// <summary>A host not started yet; <see cref="StartAsync(TimeSpan?)"/> starts it.</summary>
+    public DurableGridHost(string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey)
+    {
+        ConnectionString = connectionString;
+        AdminPasswordSetting = adminPassword;
+        SigningKeySetting = signingKey;
+        UseKestrel(0);
+    }
+
+    /// <summary>The application's connection string (<c>ConnectionStrings:MonitorGrid</c>).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The <c>Grid:AdminPassword</c> given to the host, or null when it has none.</summary>
+    public string? AdminPasswordSetting { get; }
+
+    public string SigningKeySetting { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Starts a host on <paramref name="connectionString"/> and waits until <c>/health/ready</c> is 200.</summary>
+    public static async Task<DurableGridHost> StartAsync(
+        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey)
+    {
+        var host = new DurableGridHost(connectionString, adminPassword, signingKey);
+        try
+        {
+            await host.StartAsync();
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the server (migrating the schema, starting the silo) and waits until it is ready.</summary>
+    public async Task StartAsync(TimeSpan? readyTimeout = null)
+    {
+        // StartServer blocks while the host starts: keep it off the test's thread.
+        await Task.Run(StartServer);
+        BaseAddress = ClientOptions.BaseAddress;
+        await WaitUntilReadyAsync(readyTimeout);
+    }
+
+    /// <summary>Stops this host and starts a new one on the same database, with the same settings.</summary>
+    public async Task<DurableGridHost> RestartAsync()
+    {
+        await DisposeAsync();
+        return await StartAsync(ConnectionString, AdminPasswordSetting, SigningKeySetting);
+    }
+
+    /// <summary>The status code of a health endpoint, or null when the request itself failed.</summary>
+    public async Task<HttpStatusCode?> HealthAsync(string path)
+    {
+        using var client = CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(10);
+        try
+        {
+            using var response = await client.GetAsync(path);
+            return response.StatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls <c>/health/ready</c> until it answers 200.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultReadyTimeout);
+        HttpStatusCode? last;
+        while ((last = await HealthAsync("/health/ready")) != HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"/health/ready did not answer 200 in time (last: {last?.ToString() ?? "no answer"}).");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>An HTTP client signed in as <paramref name="userId"/>.</summary>
+    public async Task<HttpClient> ClientForAsync(string userId, string password) => ClientWithToken(await TokenForAsync(userId, password));
+
+    /// <summary>An HTTP client signed in as <c>admin</c>.</summary>
+    public Task<HttpClient> AdminClientAsync() =>
+        ClientForAsync(AdminId, AdminPasswordSetting ?? throw new InvalidOperationException("This host has no admin password."));
+
+    /// <summary>An HTTP client that presents <paramref name="token"/>, e.g. one issued by an earlier host.</summary>
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A token from <c>POST /api/auth/token</c> (cached per user and password for this host).</summary>
+    public async Task<string> TokenForAsync(string userId, string password)
+    {
+        await _tokenGate.WaitAsync();
+        try
+        {
+            var key = userId + "\n" + password;
+            if (!_tokens.TryGetValue(key, out var token))
+            {
+                using var anonymous = CreateClient();
+                var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { userId, password });
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                _tokens[key] = token = body.GetProperty("accessToken").GetString()!;
+            }
+
+            return token;
+        }
+        finally
+        {
+            _tokenGate.Release();
+        }
+    }
+
+    /// <summary>A started SignalR connection over WebSockets, signed in as <paramref name="userId"/>.</summary>
+    public async Task<BoardClient> BoardForAsync(string userId, string password)
+    {
+        var token = await TokenForAsync(userId, password);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/grid"), options =>
+            {
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+            })
+            .AddJsonProtocol(o => MonitorGrid.Web.Infrastructure.GridJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        var board = new BoardClient(connection);
+        await connection.StartAsync();
+        return board;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:MonitorGrid", ConnectionString);
+        builder.UseSetting("Grid:Demo", "false");
+        if (AdminPasswordSetting is not null)
+        {
+            builder.UseSetting("Grid:AdminPassword", AdminPasswordSetting);
+        }
+
+        builder.UseSetting("Auth:SigningKey", SigningKeySetting);
+        builder.UseSetting("Auth:PasswordIterations", "1000");
+        builder.UseSetting("Orleans:SiloPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+}
