@@ -94,6 +94,9 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
     {
         await RunAsync(Binary("pg_ctl"), ["start", "-w", "-t", "60", "-D", _dataDirectory, "-l", _logFile], asPostgres: true);
         IsRunning = true;
+
+        // Pooled connections of this process to the previous server are dead: do not hand them out.
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Stops the server (fast shutdown: open sessions are ended; pooled connections to it break, as in production).</summary>
