@@ -40,7 +40,7 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         var student = tree.Students[0];
         var observation = cluster.Observe(student.StudentId, Category.Withdrawal, 2);
 
-        var receipt = await cluster.Grains.Student(student.StudentId).ApplyObservationAsync(observation);
+        var receipt = await cluster.Grains.Student(student.StudentId).ObserveAsync(observation);
 
         Assert.Equal(observation.ObservationId, receipt.ObservationId);
         Assert.Equal(student.StudentId, receipt.StudentId);
@@ -75,12 +75,12 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         var id = tree.Students[0].StudentId;
         var grain = cluster.Grains.Student(id);
 
-        var yellow = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 2)); // 3
-        var orange = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Anxiety, 3)); // 9
+        var yellow = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 2)); // 3
+        var orange = await grain.ObserveAsync(cluster.Observe(id, Category.Anxiety, 3)); // 9
         var archiveAtOrange = await ArchiveAsync(id);
-        var stillOrange = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 3)); // 15
+        var stillOrange = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 3)); // 15
         var archiveStillOrange = await ArchiveAsync(id);
-        var red = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Behavior, 1)); // 16
+        var red = await grain.ObserveAsync(cluster.Observe(id, Category.Behavior, 1)); // 16
 
         Assert.Equal(
             [Tier.Yellow, Tier.Orange, Tier.Orange, Tier.Red],
@@ -112,14 +112,14 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         var tree = await cluster.CreateTreeAsync("sg-ackclimb", studentsPerClass: 1);
         var id = tree.Students[0].StudentId;
         var grain = cluster.Grains.Student(id);
-        var yellow = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 2));
+        var yellow = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 2));
 
         var ack = await grain.AcknowledgeAlertAsync(yellow.AlertId!, HeadTeacher);
         Assert.Equal(AlertActionOutcome.Done, ack.Outcome);
         Assert.Equal((AlertState.Acknowledged, "ht-1"), (ack.Alert!.State, ack.Alert.AcknowledgedBy));
         Assert.Equal(AlertState.Acknowledged, Assert.Single((await StatusAsync(cluster.Grains.Class(tree.Classes[0].Id))).OpenAlerts).State);
 
-        var orange = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 3));
+        var orange = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 3));
 
         Assert.Equal(Tier.Orange, orange.Tier);
         Assert.Equal(yellow.AlertId, orange.AlertId);
@@ -137,8 +137,8 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         var tree = await cluster.CreateTreeAsync($"sg-hold-{acknowledged}", studentsPerClass: 1);
         var id = tree.Students[0].StudentId;
         var grain = cluster.Grains.Student(id);
-        var orange = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 3)); // 6
-        orange = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 2)); // 9
+        var orange = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 3)); // 6
+        orange = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 2)); // 9
         Assert.Equal(Tier.Orange, orange.Tier);
         if (acknowledged)
         {
@@ -146,7 +146,7 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         }
 
         cluster.Time.Advance(TimeSpan.FromDays(31));
-        var later = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 1)); // 1 by the model
+        var later = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 1)); // 1 by the model
 
         Assert.Equal(Tier.Orange, later.Tier);
         Assert.Equal(orange.AlertId, later.AlertId);
@@ -165,8 +165,8 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         var student = tree.Students[0];
         var id = student.StudentId;
         var grain = cluster.Grains.Student(id);
-        await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 3));
-        var orange = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Family, 2)); // 9
+        await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 3));
+        var orange = await grain.ObserveAsync(cluster.Observe(id, Category.Family, 2)); // 9
         Assert.Equal(Tier.Orange, orange.Tier);
 
         var resolved = await grain.ResolveAlertAsync(orange.AlertId!, PsychTeacher, "家访后情况稳定");
@@ -176,7 +176,7 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
             (resolved.Alert!.AlertId, resolved.Alert.State, resolved.Alert.ResolvedBy, resolved.Alert.ResolutionNote));
         var archive = await ArchiveAsync(id);
         Assert.Equal(Tier.Green, archive.Tier);
-        Assert.Equal(2, archive.Observations.Count);
+        Assert.Equal(2, archive.Observations.Length);
         Assert.Equal(AlertState.Resolved, Assert.Single(archive.Alerts).State);
         foreach (var scope in Scopes(tree))
         {
@@ -186,18 +186,18 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         }
 
         // The closed episode no longer counts: 1 point alone (not 10).
-        var mild = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 1));
+        var mild = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 1));
         Assert.Equal(Tier.Green, mild.Tier);
         Assert.Null(mild.AlertId);
 
         // 1 + 3 = 4: Yellow (not Orange, as 13 would be), with a new alert.
-        var again = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 2));
+        var again = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 2));
         Assert.Equal(Tier.Yellow, again.Tier);
         Assert.NotNull(again.AlertId);
         Assert.NotEqual(orange.AlertId, again.AlertId);
         archive = await ArchiveAsync(id);
-        Assert.Equal(4, archive.Observations.Count);
-        Assert.Equal(2, archive.Alerts.Count);
+        Assert.Equal(4, archive.Observations.Length);
+        Assert.Equal(2, archive.Alerts.Length);
         Assert.Equal((again.AlertId, Tier.Yellow, Tier.Green, AlertState.Open),
             (archive.Alerts[0].AlertId, archive.Alerts[0].Tier, archive.Alerts[0].PreviousTier, archive.Alerts[0].State));
         Assert.Equal(AlertState.Resolved, archive.Alerts[1].State);
@@ -274,7 +274,7 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         var id = tree.Students[0].StudentId;
         var observation = cluster.Observe(id, Category.SelfHarm, 1, observedAt: cluster.Time.GetUtcNow() - TimeSpan.FromDays(40));
 
-        var receipt = await cluster.Grains.Student(id).ApplyObservationAsync(observation);
+        var receipt = await cluster.Grains.Student(id).ObserveAsync(observation);
 
         Assert.Equal(Tier.Red, receipt.Tier);
         var alert = Assert.Single((await StatusAsync(cluster.Grains.District(tree.District.Id))).OpenAlerts);
@@ -352,10 +352,7 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
 
         // Ids chosen so that naive "A{n}{id}" or "{id}-{n}" schemes would collide.
         string[] ids = ["sg-ids-1", "sg-ids-11", "1-sg-ids-1", "11-sg-ids-1", "sg-ids-1-1", "A1-sg-ids-1"];
-        foreach (var id in ids)
-        {
-            await cluster.Grains.Student(id).RegisterAsync(new StudentProfile(id, id, "M", cls.Id, cls.SchoolId, cls.DistrictId, []));
-        }
+        await cluster.RegisterStudentsAsync(ids.Select(id => new StudentProfile(id, id, "M", cls.Id, cls.SchoolId, cls.DistrictId, [])));
 
         var alertIds = new Dictionary<string, string>();
         foreach (var id in ids)
@@ -388,8 +385,7 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
         var cls = tree.Classes[0];
         var leading = new StudentProfile("020235", "甲", "F", cls.Id, cls.SchoolId, cls.DistrictId, []);
         var plain = new StudentProfile("20235", "乙", "M", cls.Id, cls.SchoolId, cls.DistrictId, ["LeftBehind"]);
-        await cluster.Grains.Student(leading.StudentId).RegisterAsync(leading);
-        await cluster.Grains.Student(plain.StudentId).RegisterAsync(plain);
+        await cluster.RegisterStudentsAsync([leading, plain]);
 
         var a = await ObserveAsync(leading.StudentId, 3); // 6: Yellow
         var b = await ObserveAsync(plain.StudentId, 1); // 1 × 1.25: Green
@@ -407,7 +403,7 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
     }
 
     private Task<ObservationReceipt> ObserveAsync(string id, int severity, DateTimeOffset? observedAt = null) =>
-        cluster.Grains.Student(id).ApplyObservationAsync(cluster.Observe(id, Category.Mood, severity, observedAt: observedAt));
+        cluster.Grains.Student(id).ObserveAsync(cluster.Observe(id, Category.Mood, severity, observedAt: observedAt));
 
     private async Task<StudentArchive> ArchiveAsync(string id) =>
         await cluster.Grains.Student(id).GetArchiveAsync() ?? throw new InvalidOperationException($"{id} is not registered");

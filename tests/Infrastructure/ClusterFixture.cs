@@ -51,12 +51,34 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 var profile = new StudentProfile($"{prefix}-c{c}-s{s}", $"学生{s}", "F", cls.Id, school.Id, district.Id,
                     focusGroup ? ["LeftBehind"] : []);
-                await Grains.Student(profile.StudentId).RegisterAsync(profile);
                 students.Add(profile);
             }
         }
 
+        await RegisterStudentsAsync(students);
+
         return new TestTree(district, school, classInfos, students);
+    }
+
+    /// <summary>
+    /// Registers (or moves) students and then, as the roster does, asks every aggregate they joined or left
+    /// to reload its counts.
+    /// </summary>
+    public async Task RegisterStudentsAsync(IEnumerable<StudentProfile> profiles)
+    {
+        var touched = new HashSet<Scope> { Scope.City };
+        foreach (var profile in profiles)
+        {
+            var previous = await Grains.Student(profile.StudentId).RegisterAsync(profile);
+            foreach (var p in previous is null ? [profile] : new[] { profile, previous })
+            {
+                touched.Add(Scope.Class(p.ClassId));
+                touched.Add(Scope.School(p.SchoolId));
+                touched.Add(Scope.District(p.DistrictId));
+            }
+        }
+
+        await Task.WhenAll(touched.Select(scope => ((IAggregateGrain)Grains.ForScope(scope)).RefreshAsync()));
     }
 
     /// <summary>An observation made now (by the fake clock) unless <paramref name="observedAt"/> says otherwise.</summary>
