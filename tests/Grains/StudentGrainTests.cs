@@ -207,6 +207,43 @@ public sealed class StudentGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task An_observation_received_after_the_resolution_counts_even_if_it_was_made_before_it()
+    {
+        var tree = await cluster.CreateTreeAsync("sg-afterres", studentsPerClass: 1);
+        var id = tree.Students[0].StudentId;
+        var grain = cluster.Grains.Student(id);
+        var receipt = await ObserveAsync(id, 3); // 6: Yellow
+        cluster.Time.Advance(TimeSpan.FromDays(1));
+        await grain.ResolveAlertAsync(receipt.AlertId!, PsychTeacher, null);
+
+        // Made an hour before the resolution, synced after it: a new episode of 3 points.
+        var late = await ObserveAsync(id, 2, observedAt: cluster.Time.GetUtcNow() - TimeSpan.FromHours(1));
+
+        Assert.Equal(Tier.Yellow, late.Tier);
+        Assert.NotNull(late.AlertId);
+        Assert.NotEqual(receipt.AlertId, late.AlertId);
+    }
+
+    [Fact]
+    public async Task Joining_a_focus_group_can_raise_the_tier_and_the_open_alert_in_place()
+    {
+        var tree = await cluster.CreateTreeAsync("sg-focus", studentsPerClass: 1);
+        var student = tree.Students[0];
+        await ObserveAsync(student.StudentId, 3);
+        var yellow = await ObserveAsync(student.StudentId, 1); // 7: Yellow
+        Assert.Equal(Tier.Yellow, yellow.Tier);
+
+        await cluster.Grains.Student(student.StudentId).RegisterAsync(student with { FocusGroups = ["LeftBehind"] }); // 8.75
+
+        var archive = await ArchiveAsync(student.StudentId);
+        Assert.Equal(Tier.Orange, archive.Tier);
+        var alert = Assert.Single(archive.Alerts);
+        Assert.Equal((yellow.AlertId, Tier.Orange, Tier.Yellow, AlertState.Open), (alert.AlertId, alert.Tier, alert.PreviousTier, alert.State));
+        Assert.Equal(new TierCounts(0, 0, 1, 0), (await StatusAsync(cluster.Grains.Class(student.ClassId))).Counts);
+        Assert.Equal(alert, Assert.Single((await StatusAsync(cluster.Grains.District(student.DistrictId))).OpenAlerts));
+    }
+
+    [Fact]
     public async Task Observations_older_than_7_days_count_half_and_at_exactly_7_days_in_full()
     {
         var tree = await cluster.CreateTreeAsync("sg-age7", studentsPerClass: 3);
