@@ -106,28 +106,39 @@ public sealed partial class StudentGrain(
     public async Task<StudentProfile?> RegisterAsync(StudentProfile profile)
     {
         var previous = S.Profile;
+        var before = Checkpoint.Of(S);
         var now = time.GetUtcNow();
-        var open = OpenAlert;
+        S.Profile = profile;
 
         // The open alert carries the student's name and lineage: keep it current.
-        var movedAlert = open is null ? null : open with
+        if (OpenAlert is { } open)
         {
-            StudentName = profile.Name,
-            ClassId = profile.ClassId,
-            SchoolId = profile.SchoolId,
-            DistrictId = profile.DistrictId,
-        };
-        var version = S.Version + 1;
-        await journal.CommitAsync(new StudentCommit(new StudentStatusRow(profile, S.Tier, movedAlert, version, now), null));
-
-        S.Profile = profile;
-        S.Version = version;
-        S.UpdatedAt = now;
-        if (movedAlert is not null)
-        {
-            S.Alerts[^1] = movedAlert;
+            S.Alerts[^1] = open with
+            {
+                StudentName = profile.Name,
+                ClassId = profile.ClassId,
+                SchoolId = profile.SchoolId,
+                DistrictId = profile.DistrictId,
+            };
         }
 
+        // Joining a focus group can lift the open episode over a threshold: that is a change like any other.
+        var alertEvent = S.Observations.Count > S.EpisodeStart ? Reassess(S.Observations[^1].Category, now) : null;
+        var record = alertEvent is null ? null : NextRecord(JournalKind.Reassess, now, OpenAlert);
+        var version = S.Version + 1;
+        try
+        {
+            await journal.CommitAsync(new StudentCommit(new StudentStatusRow(profile, S.Tier, OpenAlert, version, now), record));
+        }
+        catch
+        {
+            before.Restore(S);
+            S.Profile = previous;
+            throw;
+        }
+
+        S.Version = version;
+        S.UpdatedAt = now;
         if (previous is not null && previous.ClassId != profile.ClassId)
         {
             LogStudentMoved(logger, StudentId, previous.ClassId, profile.ClassId);
@@ -135,7 +146,15 @@ public sealed partial class StudentGrain(
 
         // The roster is written through; observations are written behind.
         await state.WriteStateAsync();
-        await Publisher.StatusChangedAsync();
+        if (alertEvent is not null)
+        {
+            await PropagateAsync(alertEvent);
+        }
+        else
+        {
+            await Publisher.StatusChangedAsync();
+        }
+
         return previous;
     }
 

@@ -6,6 +6,9 @@ public enum JournalKind
     Observation,
     Acknowledge,
     Resolve,
+
+    /// <summary>A roster change (e.g. joining a focus group) re-scored the open episode and lifted the tier.</summary>
+    Reassess,
 }
 
 /// <summary>

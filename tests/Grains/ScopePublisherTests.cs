@@ -32,11 +32,11 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
             await Task.WhenAll(tree.Students.Select(async s =>
             {
                 var grain = cluster.Grains.Student(s.StudentId);
-                var first = await grain.ApplyObservationAsync(cluster.Observe(s.StudentId, Category.Mood, 2)); // 3: Yellow
+                var first = await grain.ObserveAsync(cluster.Observe(s.StudentId, Category.Mood, 2)); // 3: Yellow
                 await grain.AcknowledgeAlertAsync(first.AlertId!, HeadTeacher);
-                await grain.ApplyObservationAsync(cluster.Observe(s.StudentId, Category.Mood, 3)); // 9: Orange
+                await grain.ObserveAsync(cluster.Observe(s.StudentId, Category.Mood, 3)); // 9: Orange
                 await grain.ResolveAlertAsync(first.AlertId!, PsychTeacher, null);
-                await grain.ApplyObservationAsync(cluster.Observe(s.StudentId, Category.Anxiety, 2)); // 3: Yellow, a new alert
+                await grain.ObserveAsync(cluster.Observe(s.StudentId, Category.Anxiety, 2)); // 3: Yellow, a new alert
             }));
             var changesTook = Stopwatch.GetElapsedTime(started);
 
@@ -101,8 +101,8 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
         try
         {
             var grain = cluster.Grains.Student(id);
-            var yellow = await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 2));
-            await grain.ApplyObservationAsync(cluster.Observe(id, Category.Mood, 3));
+            var yellow = await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 2));
+            await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 3));
             await grain.ResolveAlertAsync(yellow.AlertId!, PsychTeacher, null);
 
             await WaitUntilAsync(() => school.Alerts.Count >= 3 && district.Alerts.Count >= 2, "the alert events");

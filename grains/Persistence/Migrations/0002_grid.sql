@@ -7,7 +7,7 @@
 CREATE TABLE IF NOT EXISTS grid_student_events (
     student_id       text        NOT NULL,
     version          bigint      NOT NULL,
-    kind             text        NOT NULL CHECK (kind IN ('Observation', 'Acknowledge', 'Resolve')),
+    kind             text        NOT NULL CHECK (kind IN ('Observation', 'Acknowledge', 'Resolve', 'Reassess')),
     recorded_at      timestamptz NOT NULL,
     tier_after       smallint    NOT NULL CHECK (tier_after BETWEEN 0 AND 3),
     open_alert_id    text,
