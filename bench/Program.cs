@@ -68,6 +68,7 @@ for (var first = 0; first < options.Students; first += chunk)
     Console.Write($"\r· roster: {first + count:N0}/{options.Students:N0} students");
 }
 
+registerWatch.Stop();
 Console.WriteLine($" in {registerWatch.Elapsed.TotalSeconds:F1} s");
 
 // Phase 1: the grid, flat out, through HTTP.
