@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MonitorGrid.Tests.Infrastructure;
 
@@ -20,8 +18,7 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
 
     private static readonly TimeSpan DefaultReadyTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private GridSessions? _sessions;
 
     /// <summary>A host not started yet; <see cref="StartAsync(TimeSpan?)"/> starts it.</summary>
     public DurableGridHost(string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey)
@@ -124,46 +121,14 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
     }
 
     /// <summary>A token from <c>POST /api/auth/token</c> (cached per user and password for this host).</summary>
-    public async Task<string> TokenForAsync(string userId, string password)
-    {
-        await _tokenGate.WaitAsync();
-        try
-        {
-            var key = userId + "\n" + password;
-            if (!_tokens.TryGetValue(key, out var token))
-            {
-                using var anonymous = CreateClient();
-                var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { userId, password });
-                response.EnsureSuccessStatusCode();
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-                _tokens[key] = token = body.GetProperty("accessToken").GetString()!;
-            }
-
-            return token;
-        }
-        finally
-        {
-            _tokenGate.Release();
-        }
-    }
+    public Task<string> TokenForAsync(string userId, string password) =>
+        Sessions.TokenForAsync(userId, password);
 
     /// <summary>A started SignalR connection over WebSockets, signed in as <paramref name="userId"/>.</summary>
-    public async Task<BoardClient> BoardForAsync(string userId, string password)
-    {
-        var token = await TokenForAsync(userId, password);
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, "/hubs/grid"), options =>
-            {
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-            })
-            .AddJsonProtocol(o => MonitorGrid.Web.Infrastructure.GridJson.Configure(o.PayloadSerializerOptions))
-            .Build();
-        var board = new BoardClient(connection);
-        await connection.StartAsync();
-        return board;
-    }
+    public Task<BoardClient> BoardForAsync(string userId, string password) =>
+        Sessions.BoardForAsync(userId, password);
+
+    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using MonitorGrid.Web.Demo;
 
@@ -13,8 +12,7 @@ namespace MonitorGrid.Tests.Infrastructure;
 /// </summary>
 public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private GridSessions? _sessions;
 
     public GridWebFactory() => UseKestrel(0);
 
@@ -49,44 +47,12 @@ public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifet
         return client;
     }
 
-    public async Task<string> TokenForAsync(string userId, string password = DemoCity.Password)
-    {
-        await _tokenGate.WaitAsync();
-        try
-        {
-            var key = userId + "\n" + password;
-            if (!_tokens.TryGetValue(key, out var token))
-            {
-                using var anonymous = CreateClient();
-                var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { userId, password });
-                response.EnsureSuccessStatusCode();
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-                _tokens[key] = token = body.GetProperty("accessToken").GetString()!;
-            }
-
-            return token;
-        }
-        finally
-        {
-            _tokenGate.Release();
-        }
-    }
+    public Task<string> TokenForAsync(string userId, string password = DemoCity.Password) =>
+        Sessions.TokenForAsync(userId, password);
 
     /// <summary>A started SignalR connection over WebSockets, signed in as <paramref name="userId"/>.</summary>
-    public async Task<BoardClient> BoardForAsync(string userId, string password = DemoCity.Password)
-    {
-        var token = await TokenForAsync(userId, password);
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, "/hubs/grid"), options =>
-            {
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-            })
-            .AddJsonProtocol(o => MonitorGrid.Web.Infrastructure.GridJson.Configure(o.PayloadSerializerOptions))
-            .Build();
-        var board = new BoardClient(connection);
-        await connection.StartAsync();
-        return board;
-    }
+    public Task<BoardClient> BoardForAsync(string userId, string password = DemoCity.Password) =>
+        Sessions.BoardForAsync(userId, password);
+
+    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress);
 }
