@@ -48,6 +48,7 @@ public sealed partial class StudentGrain(
 
     private ScopePublisher? _publisher;
     private IGrainTimer? _writeBehind;
+    private IGrainTimer? _resend;
 
     private StudentState S => state.State;
 
@@ -78,8 +79,11 @@ public sealed partial class StudentGrain(
 
         if (history.Records.Count > 0)
         {
+            // The cache was behind the journal, most likely after a crash: the hierarchy may have missed
+            // the last change too, so tell it again (harmless if it has it: updates carry versions).
             LogRebuilt(logger, StudentId, history.Records.Count);
             ScheduleWrite();
+            ScheduleResend(attempt: 1);
         }
     }
 
@@ -379,17 +383,61 @@ public sealed partial class StudentGrain(
         S.UpdatedAt = record.RecordedAt;
     }
 
+    /// <summary>
+    /// Tells the hierarchy of a committed change. The change is durable already, so a failure here does
+    /// not fail the request: the latest status is sent again until the chain takes it (updates are
+    /// idempotent by version), and aggregates that activate meanwhile load it from the projection.
+    /// </summary>
     private async Task PropagateAsync(AlertEvent? alertEvent)
     {
         GridMetrics.AlertEvents.Add(alertEvent is null ? 0 : 1);
         var update = new StudentUpdate(StudentId, S.Version, S.Tier, OpenAlert, alertEvent);
-        await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(update);
+        try
+        {
+            await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(update);
+        }
+        catch (Exception ex)
+        {
+            LogPropagationFailed(logger, ex, StudentId, update.Version);
+            ScheduleResend(attempt: 1);
+        }
+
         if (alertEvent is not null)
         {
             await Publisher.PublishAlertAsync(Scope.Student(StudentId).ToString(), alertEvent);
         }
 
         await Publisher.StatusChangedAsync();
+    }
+
+    private void ScheduleResend(int attempt)
+    {
+        if (_resend is not null)
+        {
+            return;
+        }
+
+        // 1 s, 2 s, 4 s … up to a minute between attempts.
+        var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(attempt - 1, 6)));
+        _resend = this.RegisterGrainTimer(
+            async () =>
+            {
+                _resend?.Dispose();
+                _resend = null;
+                var latest = new StudentUpdate(StudentId, S.Version, S.Tier, OpenAlert, null);
+                try
+                {
+                    await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(latest);
+                    LogPropagationRecovered(logger, StudentId, latest.Version, attempt);
+                }
+                catch (Exception ex)
+                {
+                    LogPropagationFailed(logger, ex, StudentId, latest.Version);
+                    ScheduleResend(attempt + 1);
+                }
+            },
+            delay,
+            Timeout.InfiniteTimeSpan);
     }
 
     private void ScheduleWrite()
@@ -459,6 +507,12 @@ public sealed partial class StudentGrain(
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Student {StudentId} rebuilt {Records} changes from the journal")]
     private static partial void LogRebuilt(ILogger logger, string studentId, int records);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Telling the hierarchy of student {StudentId}'s change {Version} failed; it will be sent again")]
+    private static partial void LogPropagationFailed(ILogger logger, Exception exception, string studentId, long version);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Student {StudentId}'s status {Version} reached the hierarchy after {Attempts} attempts")]
+    private static partial void LogPropagationRecovered(ILogger logger, string studentId, long version, int attempts);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Writing the cached state of student {StudentId} failed; the journal has it")]
     private static partial void LogCacheWriteFailed(ILogger logger, Exception exception, string studentId);
