@@ -3,8 +3,7 @@ using System.Text.Json.Serialization;
 namespace MonitorGrid;
 
 /// <summary>
-/// Students per tier. Used both as totals and as deltas passed up the hierarchy (a delta may be negative).
-/// The JSON property names are the tier names, as the contract shows them.
+/// Students per tier. The JSON property names are the tier names, as the contract shows them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mg.TierCounts")]
 public sealed record TierCounts(
@@ -28,27 +27,6 @@ public sealed record TierCounts(
     /// <summary>The sum over all tiers.</summary>
     [JsonIgnore]
     public int Total => Green + Yellow + Orange + Red;
-
-    /// <summary>Whether every count is zero.</summary>
-    [JsonIgnore]
-    public bool IsZero => Green == 0 && Yellow == 0 && Orange == 0 && Red == 0;
-
-    /// <summary>A delta that moves one student from <paramref name="from"/> to <paramref name="to"/>; null means absent.</summary>
-    public static TierCounts Move(Tier? from, Tier? to)
-    {
-        var result = Zero;
-        if (from is { } f)
-        {
-            result = result.With(f, -1);
-        }
-
-        if (to is { } t)
-        {
-            result = result.With(t, 1);
-        }
-
-        return result;
-    }
 
     /// <summary>These counts with <paramref name="amount"/> added to one tier.</summary>
     public TierCounts With(Tier tier, int amount) => tier switch

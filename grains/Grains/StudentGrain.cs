@@ -480,7 +480,7 @@ public sealed partial class StudentGrain(
 
         var open = OpenAlert;
         return new ScopeStatus(
-            Scope.Student(StudentId).ToString(), p.Name, TierCounts.Move(null, S.Tier),
+            Scope.Student(StudentId).ToString(), p.Name, TierCounts.Zero.With(S.Tier, 1),
             open is null ? Array.Empty<AlertSummary>() : new[] { open }, S.UpdatedAt);
     }
 

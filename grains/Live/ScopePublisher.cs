@@ -28,8 +28,6 @@ internal sealed class ScopePublisher
         _observers = new ObserverManager<IScopeObserver>(ScopeSubscriptions.Expiry, logger);
     }
 
-    public int SubscriberCount => _observers.Count;
-
     public Task SubscribeAsync(IScopeObserver observer)
     {
         _observers.Subscribe(observer, observer);

@@ -21,17 +21,6 @@ public sealed partial class GridRelay(
     /// <summary>The group for a scope's watchers who see identities, or aggregates only.</summary>
     public static string GroupName(Scope scope, bool identities) => (identities ? "full|" : "agg|") + scope;
 
-    public int WatchedScopes
-    {
-        get
-        {
-            lock (_watchers)
-            {
-                return _watchers.Count;
-            }
-        }
-    }
-
     public async Task<ScopeStatus?> WatchAsync(string connectionId, Scope scope)
     {
         var grain = grains.ForScope(scope);
