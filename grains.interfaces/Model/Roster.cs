@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MonitorGrid;
 
 /// <summary>A district, county or development zone.</summary>
@@ -41,7 +43,12 @@ public sealed record StudentProfile(
     string[] FocusGroups)
 {
     /// <summary>Where the student sits in the hierarchy.</summary>
+    [JsonIgnore]
     public Lineage Lineage => new(DistrictId, SchoolId, ClassId, StudentId);
+
+    /// <summary>The aggregates whose counts include this student: class, school, district and the city.</summary>
+    [JsonIgnore]
+    public Scope[] Aggregates => [Scope.Class(ClassId), Scope.School(SchoolId), Scope.District(DistrictId), Scope.City];
 }
 
 /// <summary>A staff account: who may sign in, in which role, over which scope.</summary>

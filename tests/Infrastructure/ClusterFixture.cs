@@ -70,12 +70,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         foreach (var profile in profiles)
         {
             var previous = await Grains.Student(profile.StudentId).RegisterAsync(profile);
-            foreach (var p in previous is null ? [profile] : new[] { profile, previous })
-            {
-                touched.Add(Scope.Class(p.ClassId));
-                touched.Add(Scope.School(p.SchoolId));
-                touched.Add(Scope.District(p.DistrictId));
-            }
+            touched.UnionWith(profile.Aggregates);
+            touched.UnionWith(previous?.Aggregates ?? []);
         }
 
         await Task.WhenAll(touched.Select(scope => ((IAggregateGrain)Grains.ForScope(scope)).RefreshAsync()));

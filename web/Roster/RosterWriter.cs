@@ -231,12 +231,9 @@ public sealed partial class RosterWriter(IGrainFactory grains, IOptions<AuthOpti
         await Parallel.ForEachAsync(plan.Students, options, async (s, _) =>
         {
             var previous = await grains.Student(s.StudentId).RegisterAsync(s);
-            foreach (var profile in previous is null ? [s] : new[] { s, previous })
+            foreach (var scope in previous is null ? s.Aggregates : [.. s.Aggregates, .. previous.Aggregates])
             {
-                affected.TryAdd(Scope.Class(profile.ClassId), 0);
-                affected.TryAdd(Scope.School(profile.SchoolId), 0);
-                affected.TryAdd(Scope.District(profile.DistrictId), 0);
-                affected.TryAdd(Scope.City, 0);
+                affected.TryAdd(scope, 0);
             }
         });
 
