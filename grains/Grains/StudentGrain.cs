@@ -152,8 +152,8 @@ public sealed partial class StudentGrain(
             LogStudentMoved(logger, StudentId, previous.ClassId, profile.ClassId);
         }
 
-        // The roster is written through; observations are written behind.
-        await state.WriteStateAsync();
+        // The profile is durable in the status row just committed; the cache follows behind.
+        ScheduleWrite();
         if (alertEvent is not null)
         {
             await PropagateAsync(alertEvent);
