@@ -51,14 +51,18 @@ public sealed partial class StudentGrain(
     private static readonly TimeSpan WriteBehindDelay = TimeSpan.FromSeconds(60);
 
     private ScopePublisher? _publisher;
-    private IGrainTimer? _writeBehind;
-    private IGrainTimer? _resend;
+    private OneShotTimer? _writeBehind;
+    private OneShotTimer? _resend;
 
     private StudentState S => state.State;
 
     private string StudentId => GridGrains.RosterId(this.GetPrimaryKeyString());
 
     private ScopePublisher Publisher => _publisher ??= new ScopePublisher(this, Snapshot, logger);
+
+    private OneShotTimer WriteBehind => _writeBehind ??= new OneShotTimer(this);
+
+    private OneShotTimer Resend => _resend ??= new OneShotTimer(this);
 
     private AlertSummary? OpenAlert => S.Alerts.Count > 0 && S.Alerts[^1].IsOpen ? S.Alerts[^1] : null;
 
@@ -93,10 +97,8 @@ public sealed partial class StudentGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_writeBehind is not null)
+        if (WriteBehind.Disarm())
         {
-            _writeBehind.Dispose();
-            _writeBehind = null;
             await state.WriteStateAsync(cancellationToken);
         }
 
@@ -416,60 +418,37 @@ public sealed partial class StudentGrain(
 
     private void ScheduleResend(int attempt)
     {
-        if (_resend is not null)
-        {
-            return;
-        }
-
         // 1 s, 2 s, 4 s … up to a minute between attempts.
         var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(attempt - 1, 6)));
-        _resend = this.RegisterGrainTimer(
-            async () =>
-            {
-                _resend?.Dispose();
-                _resend = null;
-                var latest = new StudentUpdate(StudentId, S.Version, S.Tier, OpenAlert, null);
-                try
-                {
-                    await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(latest);
-                    LogPropagationRecovered(logger, StudentId, latest.Version, attempt);
-                }
-                catch (Exception ex)
-                {
-                    LogPropagationFailed(logger, ex, StudentId, latest.Version);
-                    ScheduleResend(attempt + 1);
-                }
-            },
-            delay,
-            Timeout.InfiniteTimeSpan);
-    }
-
-    private void ScheduleWrite()
-    {
-        if (_writeBehind is not null)
+        Resend.Arm(delay, async () =>
         {
-            return;
-        }
-
-        _writeBehind = this.RegisterGrainTimer(
-            async () =>
+            var latest = new StudentUpdate(StudentId, S.Version, S.Tier, OpenAlert, null);
+            try
             {
-                _writeBehind?.Dispose();
-                _writeBehind = null;
-                try
-                {
-                    await state.WriteStateAsync();
-                }
-                catch (Exception ex)
-                {
-                    // Only the cache is behind; the journal has everything. Try again later.
-                    LogCacheWriteFailed(logger, ex, StudentId);
-                    ScheduleWrite();
-                }
-            },
-            WriteBehindDelay,
-            Timeout.InfiniteTimeSpan);
+                await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(latest);
+                LogPropagationRecovered(logger, StudentId, latest.Version, attempt);
+            }
+            catch (Exception ex)
+            {
+                LogPropagationFailed(logger, ex, StudentId, latest.Version);
+                ScheduleResend(attempt + 1);
+            }
+        });
     }
+
+    private void ScheduleWrite() => WriteBehind.Arm(WriteBehindDelay, async () =>
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            // Only the cache is behind; the journal has everything. Try again later.
+            LogCacheWriteFailed(logger, ex, StudentId);
+            ScheduleWrite();
+        }
+    });
 
     private ScopeStatus? Snapshot()
     {

@@ -19,11 +19,12 @@ internal sealed class ScopePublisher
     private readonly Func<ScopeStatus?> _snapshot;
     private readonly ObserverManager<IScopeObserver> _observers;
     private long _lastPushTimestamp;
-    private IGrainTimer? _pending;
+    private readonly OneShotTimer _pushLater;
 
     public ScopePublisher(IGrainBase grain, Func<ScopeStatus?> snapshot, ILogger logger)
     {
         _grain = grain;
+        _pushLater = new OneShotTimer(grain);
         _snapshot = snapshot;
         _observers = new ObserverManager<IScopeObserver>(ScopeSubscriptions.Expiry, logger);
     }
@@ -46,7 +47,7 @@ internal sealed class ScopePublisher
     /// <summary>Marks the status changed: pushes now, or schedules one push for the end of the interval.</summary>
     public Task StatusChangedAsync()
     {
-        if (_observers.Count == 0 || _pending is not null)
+        if (_observers.Count == 0 || _pushLater.IsArmed)
         {
             return Task.CompletedTask;
         }
@@ -57,15 +58,7 @@ internal sealed class ScopePublisher
             return PushAsync();
         }
 
-        _pending = _grain.RegisterGrainTimer(
-            async () =>
-            {
-                _pending?.Dispose();
-                _pending = null;
-                await PushAsync();
-            },
-            MinInterval - sinceLast,
-            Timeout.InfiniteTimeSpan);
+        _pushLater.Arm(MinInterval - sinceLast, PushAsync);
         return Task.CompletedTask;
     }
 
