@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -86,6 +87,7 @@ public static class WebExtensions
                 };
             });
         services.AddAuthorization();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
 
         services.AddSignalR().AddJsonProtocol(o => GridJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<GridRelay>();
@@ -120,6 +122,7 @@ public static class WebExtensions
         app.MapScopesApi();
         app.MapStudentsApi();
         app.MapAlertsApi();
+        app.MapDiagnosticsApi();
         app.MapHub<GridHub>("/hubs/grid");
         app.MapOpenApi();
 
