@@ -105,9 +105,9 @@ public sealed partial class StudentGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    public Task<StudentProfile?> GetProfileAsync() => Task.FromResult(S.Profile);
+    public Task<StudentProfile?> GetProfileAsync() => Task.FromResult(Registered());
 
-    public Task<ScopeStatus?> GetStatusAsync() => Task.FromResult(Snapshot());
+    public Task<ScopeStatus?> GetStatusAsync() => Task.FromResult(Registered() is null ? null : Snapshot());
 
     public Task SubscribeAsync(IScopeObserver observer) => Publisher.SubscribeAsync(observer);
 
@@ -449,6 +449,21 @@ public sealed partial class StudentGrain(
             ScheduleWrite();
         }
     });
+
+    /// <summary>
+    /// The profile; when there is none, the student is not in the roster (yet), and this activation does
+    /// not linger: a student registered in bulk a moment later is found by the next call, which activates
+    /// afresh and reads the projection.
+    /// </summary>
+    private StudentProfile? Registered()
+    {
+        if (S.Profile is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return S.Profile;
+    }
 
     private ScopeStatus? Snapshot()
     {

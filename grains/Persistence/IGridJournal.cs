@@ -74,6 +74,13 @@ public interface IGridJournal
     /// <summary>Writes the record (if any) and upserts the status row in one transaction.</summary>
     Task<CommitOutcome> CommitAsync(StudentCommit commit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes the status rows of students not registered yet, in one statement, and returns the ids it
+    /// wrote. Rows of students already registered are left alone: those go through their grain, which
+    /// may hold them active. This is how a city's roster is loaded without activating its students.
+    /// </summary>
+    Task<IReadOnlySet<string>> RegisterNewAsync(IReadOnlyList<StudentStatusRow> rows, CancellationToken cancellationToken = default);
+
     /// <summary>The student's status row and records with a version above <paramref name="afterVersion"/>, in version order.</summary>
     Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default);
 

@@ -41,6 +41,23 @@ public sealed class InMemoryGridJournal : IGridJournal
         return Task.FromResult(CommitOutcome.Committed);
     }
 
+    public Task<IReadOnlySet<string>> RegisterNewAsync(IReadOnlyList<StudentStatusRow> rows, CancellationToken cancellationToken = default)
+    {
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var row in rows)
+            {
+                if (_status.TryAdd(row.StudentId, row))
+                {
+                    added.Add(row.StudentId);
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlySet<string>>(added);
+    }
+
     public Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default)
     {
         lock (_gate)

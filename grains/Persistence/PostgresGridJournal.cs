@@ -42,6 +42,48 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         return pending.Completion.Task;
     }
 
+    public async Task<IReadOnlySet<string>> RegisterNewAsync(IReadOnlyList<StudentStatusRow> rows, CancellationToken cancellationToken = default)
+    {
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        if (rows.Count == 0)
+        {
+            return added;
+        }
+
+        // Not through the writers' queue: a roster chunk is already one big statement and one commit.
+        await using var command = _db.CreateCommand("""
+            INSERT INTO grid_student_status (student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at)
+            SELECT s.student_id, s.class_id, s.school_id, s.district_id, s.profile, s.tier, NULL, s.version, s.updated_at
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::smallint[], $7::bigint[], $8::timestamptz[])
+                AS s(student_id, class_id, school_id, district_id, profile, tier, version, updated_at)
+            ON CONFLICT (student_id) DO NOTHING
+            RETURNING student_id
+            """);
+        AddArray(command, NpgsqlDbType.Text, rows.Select(r => r.StudentId));
+        AddArray(command, NpgsqlDbType.Text, rows.Select(r => r.Profile.ClassId));
+        AddArray(command, NpgsqlDbType.Text, rows.Select(r => r.Profile.SchoolId));
+        AddArray(command, NpgsqlDbType.Text, rows.Select(r => r.Profile.DistrictId));
+        AddArray(command, NpgsqlDbType.Jsonb, rows.Select(r => JsonSerializer.Serialize(r.Profile, Json)));
+        AddArray(command, NpgsqlDbType.Smallint, rows.Select(r => (short)r.Tier));
+        AddArray(command, NpgsqlDbType.Bigint, rows.Select(r => r.Version));
+        AddArray(command, NpgsqlDbType.TimestampTz, rows.Select(r => r.UpdatedAt));
+        command.CommandTimeout = 300;
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                added.Add(reader.GetString(0));
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new JournalUnavailableException("The journal could not register the students.", ex);
+        }
+
+        return added;
+    }
+
     public async Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default)
     {
         await using var batch = _db.CreateBatch();

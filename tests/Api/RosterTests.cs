@@ -32,6 +32,23 @@ public sealed class The_roster_upsert_is_idempotent_and_all_or_nothing(GridWebFa
     }
 
     [Fact]
+    public async Task A_student_asked_for_before_being_registered_is_found_as_soon_as_the_roster_has_them()
+    {
+        await web.PutRosterAsync(Roster(
+            districts: [District("ros-late-d")], schools: [School("ros-late-h", "ros-late-d")], classes: [Class("ros-late-c", "ros-late-h")],
+            staff: [Staff("ros-late-ht", "HeadTeacher", "class:ros-late-c")]));
+        using var teacher = await web.ClientForAsync("ros-late-ht", StaffPassword);
+        var observation = new { studentId = "ros-late-s", category = "SelfHarm", severity = 1 };
+        await (await teacher.PostAsJsonAsync("/api/observations", observation)).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        await web.PutRosterAsync(Roster(students: [Student("ros-late-s", "ros-late-c")]));
+
+        var response = await teacher.PostAsJsonAsync("/api/observations", observation);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal((0, 0, 0, 1), Counts(await StatusAsync("class:ros-late-c")));
+    }
+
+    [Fact]
     public async Task A_subset_may_name_parents_stored_by_an_earlier_request()
     {
         await web.PutRosterAsync(Roster(districts: [District("ros-sub-d")]));

@@ -124,8 +124,8 @@ public sealed class StudentRebuildTests(PostgresServer postgres)
             var before = await DurableCity.CaptureAsync(host, scopes, city.Students);
             await host.DisposeAsync();
 
-            Assert.Equal(city.Students.Count,
-                await Sql.ExecuteAsync(connectionString, "DELETE FROM OrleansStorage WHERE GrainTypeString = 'student'"));
+            // The four students acted on have a cache row; the two only registered (in bulk) never had one.
+            Assert.Equal(4, await Sql.ExecuteAsync(connectionString, "DELETE FROM OrleansStorage WHERE GrainTypeString = 'student'"));
             host = await DurableGridHost.StartAsync(connectionString);
 
             DurableCity.AssertSame(before, await DurableCity.CaptureAsync(host, scopes, city.Students));

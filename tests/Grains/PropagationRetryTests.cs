@@ -81,6 +81,9 @@ public sealed class PropagationRetryTests : IAsyncLifetime
         public Task<CommitOutcome> CommitAsync(StudentCommit commit, CancellationToken cancellationToken = default) =>
             _inner.CommitAsync(commit, cancellationToken);
 
+        public Task<IReadOnlySet<string>> RegisterNewAsync(IReadOnlyList<StudentStatusRow> rows, CancellationToken cancellationToken = default) =>
+            _inner.RegisterNewAsync(rows, cancellationToken);
+
         public Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default) =>
             _inner.ReadStudentAsync(studentId, afterVersion, cancellationToken);
 

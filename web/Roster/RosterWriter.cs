@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MonitorGrid.Grains;
 using MonitorGrid.Infrastructure;
+using MonitorGrid.Persistence;
 using MonitorGrid.Web.Api;
 using MonitorGrid.Web.Auth;
 using MonitorGrid.Web.Infrastructure;
@@ -11,12 +12,14 @@ namespace MonitorGrid.Web.Roster;
 /// Validates a whole roster request against itself and what is stored, then applies it. Nothing is
 /// applied unless every row is valid, so a request is all-or-nothing against bad input.
 /// </summary>
-public sealed partial class RosterWriter(IGrainFactory grains, IOptions<AuthOptions> auth, ILogger<RosterWriter> logger)
+public sealed partial class RosterWriter(
+    IGrainFactory grains, IGridJournal journal, TimeProvider time, IOptions<AuthOptions> auth, ILogger<RosterWriter> logger)
 {
     public const int MaxNameLength = 100;
     public const int MinPasswordLength = 4;
     public const int MaxPasswordLength = 128;
     private const int Parallelism = 64;
+    private const int BulkChunk = 5_000;
 
     public async Task<(RosterPlan? Plan, ValidationErrors Errors)> ValidateAsync(RosterRequest request, CancellationToken cancellationToken = default)
     {
@@ -228,7 +231,24 @@ public sealed partial class RosterWriter(IGrainFactory grains, IOptions<AuthOpti
         await Parallel.ForEachAsync(plan.Schools, options, async (s, _) => await grains.School(s.Id).RegisterAsync(s));
         await Parallel.ForEachAsync(plan.Classes, options, async (c, _) => await grains.Class(c.Id).RegisterAsync(c));
         var affected = new System.Collections.Concurrent.ConcurrentDictionary<Scope, byte>();
-        await Parallel.ForEachAsync(plan.Students, options, async (s, _) =>
+
+        // Students new to the grid are written to the status projection in bulk and stay inactive until
+        // someone needs them; a city's roster would otherwise activate every student grain once.
+        var now = time.GetUtcNow();
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in plan.Students.Chunk(BulkChunk))
+        {
+            added.UnionWith(await journal.RegisterNewAsync([.. chunk.Select(s => new StudentStatusRow(s, Tier.Green, null, 1, now))], cancellationToken));
+        }
+
+        foreach (var scope in plan.Students.Where(s => added.Contains(s.StudentId)).SelectMany(s => s.Aggregates))
+        {
+            affected.TryAdd(scope, 0);
+        }
+
+        // Students already registered go through their grain: it may be active, and a move or a new focus
+        // group changes its status.
+        await Parallel.ForEachAsync(plan.Students.Where(s => !added.Contains(s.StudentId)), options, async (s, _) =>
         {
             var previous = await grains.Student(s.StudentId).RegisterAsync(s);
             foreach (var scope in previous is null ? s.Aggregates : [.. s.Aggregates, .. previous.Aggregates])
