@@ -12,26 +12,26 @@ public static class GridGrains
 
     /// <summary>The student grain for a roster id.</summary>
     public static IStudentGrain Student(this IGrainFactory factory, string id) =>
-        factory.GetGrain<IStudentGrain>("s:" + id);
+        References<IStudentGrain>.Get(factory, "s:" + id);
 
     /// <summary>The class grain for a roster id.</summary>
     public static IClassGrain Class(this IGrainFactory factory, string id) =>
-        factory.GetGrain<IClassGrain>("c:" + id);
+        References<IClassGrain>.Get(factory, "c:" + id);
 
     /// <summary>The school grain for a roster id.</summary>
     public static ISchoolGrain School(this IGrainFactory factory, string id) =>
-        factory.GetGrain<ISchoolGrain>("h:" + id);
+        References<ISchoolGrain>.Get(factory, "h:" + id);
 
     /// <summary>The district grain for a roster id.</summary>
     public static IDistrictGrain District(this IGrainFactory factory, string id) =>
-        factory.GetGrain<IDistrictGrain>("d:" + id);
+        References<IDistrictGrain>.Get(factory, "d:" + id);
 
     /// <summary>The city grain.</summary>
-    public static ICityGrain City(this IGrainFactory factory) => factory.GetGrain<ICityGrain>(CityKey);
+    public static ICityGrain City(this IGrainFactory factory) => References<ICityGrain>.Get(factory, CityKey);
 
     /// <summary>The staff grain for a roster id.</summary>
     public static IStaffGrain Staff(this IGrainFactory factory, string id) =>
-        factory.GetGrain<IStaffGrain>("u:" + id);
+        References<IStaffGrain>.Get(factory, "u:" + id);
 
     /// <summary>The grain that serves a scope's status and live updates.</summary>
     public static IScopeGrain ForScope(this IGrainFactory factory, Scope scope) => scope.Kind switch
@@ -46,4 +46,28 @@ public static class GridGrains
     /// <summary>The roster id inside a grain key made here.</summary>
     public static string RosterId(string grainKey) =>
         grainKey.Length > 2 && grainKey[1] == ':' ? grainKey[2..] : grainKey;
+
+    /// <summary>
+    /// Makes references without resolving the grain type from the interface each time: Orleans'
+    /// <c>GetGrain&lt;T&gt;(string)</c> reads the interface's attributes on every call, which showed in
+    /// the request path's profile (docs/benchmarks.md). Grain types come from names, so they are the
+    /// same for every factory in the process.
+    /// </summary>
+    private static class References<T>
+        where T : IGrainWithStringKey
+    {
+        private static (GrainType Grain, GrainInterfaceType Interface)? _types;
+
+        public static T Get(IGrainFactory factory, string key)
+        {
+            var types = _types ??= Resolve(factory);
+            return (T)factory.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
+        }
+
+        private static (GrainType, GrainInterfaceType) Resolve(IGrainFactory factory)
+        {
+            var reference = (GrainReference)(object)factory.GetGrain<T>("type-probe");
+            return (reference.GrainId.Type, reference.InterfaceType);
+        }
+    }
 }

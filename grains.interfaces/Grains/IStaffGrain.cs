@@ -1,6 +1,6 @@
 namespace MonitorGrid.Grains;
 
-/// <summary>A staff member: their account and the ledger of their submissions (for idempotency).</summary>
+/// <summary>A staff member's account.</summary>
 [Alias("mg.IStaffGrain")]
 public interface IStaffGrain : IGrainWithStringKey
 {
@@ -12,10 +12,4 @@ public interface IStaffGrain : IGrainWithStringKey
     [Alias("GetAccount")]
     Task<StaffAccount?> GetAccountAsync();
 
-    /// <summary>
-    /// Submits an observation made by this staff member. With an idempotency key already seen, returns
-    /// the first receipt and adds nothing.
-    /// </summary>
-    [Alias("Submit")]
-    Task<SubmissionResult> SubmitAsync(Observation observation, string? idempotencyKey);
 }

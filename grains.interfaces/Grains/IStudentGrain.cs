@@ -16,12 +16,13 @@ public interface IStudentGrain : IScopeGrain
     Task<StudentProfile?> GetProfileAsync();
 
     /// <summary>
-    /// Applies an observation and returns the tier and open alert after it. Completes only when the
-    /// observation is durable in the journal and every level above has folded the change in. An
-    /// idempotency key the observer used before returns the first receipt, marked replayed.
+    /// Applies an observation made by a staff member whose scope is <paramref name="observerScope"/>, and
+    /// returns the tier and open alert after it. Completes only when the observation is durable in the
+    /// journal. An idempotency key the observer used before returns the first receipt, marked replayed.
+    /// A student not in the roster, or outside the observer's scope, is refused and nothing is added.
     /// </summary>
     [Alias("ApplyObservation")]
-    Task<SubmissionResult> ApplyObservationAsync(Observation observation, string? idempotencyKey);
+    Task<SubmissionResult> ApplyObservationAsync(Observation observation, string? idempotencyKey, Scope observerScope);
 
     /// <summary>The archive (一生一档), or null when the student is not registered.</summary>
     [Alias("GetArchive")]

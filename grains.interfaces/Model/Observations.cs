@@ -35,11 +35,31 @@ public sealed record Observation(
 [GenerateSerializer, Immutable, Alias("mg.ObservationReceipt")]
 public sealed record ObservationReceipt(string ObservationId, string StudentId, Tier Tier, string? AlertId);
 
-/// <summary>A receipt and whether it is the replay of an earlier submission with the same idempotency key.</summary>
-/// <param name="Receipt">The receipt.</param>
-/// <param name="Replayed">True when nothing was added because the key had been seen.</param>
+/// <summary>How a submitted observation was received.</summary>
+public enum SubmissionOutcome
+{
+    /// <summary>Durable and applied.</summary>
+    Accepted,
+
+    /// <summary>The observer had used the idempotency key before: nothing was added, the first receipt is returned.</summary>
+    Replayed,
+
+    /// <summary>No such student in the roster.</summary>
+    UnknownStudent,
+
+    /// <summary>The student is outside the observer's scope; nothing was added.</summary>
+    OutsideScope,
+}
+
+/// <summary>What became of a submitted observation.</summary>
+/// <param name="Outcome">Accepted, replayed or refused.</param>
+/// <param name="Receipt">The receipt when accepted or replayed; null when refused.</param>
 [GenerateSerializer, Immutable, Alias("mg.SubmissionResult")]
-public sealed record SubmissionResult(ObservationReceipt Receipt, bool Replayed);
+public sealed record SubmissionResult(SubmissionOutcome Outcome, ObservationReceipt? Receipt)
+{
+    /// <summary>True when nothing was added because the key had been seen.</summary>
+    public bool Replayed => Outcome == SubmissionOutcome.Replayed;
+}
 
 /// <summary>The student archive (一生一档).</summary>
 /// <param name="StudentId">Roster id.</param>

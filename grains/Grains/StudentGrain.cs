@@ -168,11 +168,16 @@ public sealed partial class StudentGrain(
         return previous;
     }
 
-    public async Task<SubmissionResult> ApplyObservationAsync(Observation observation, string? idempotencyKey)
+    public async Task<SubmissionResult> ApplyObservationAsync(Observation observation, string? idempotencyKey, Scope observerScope)
     {
-        if (S.Profile is null)
+        if (Registered() is not { } profile)
         {
-            throw new InvalidOperationException($"Student {StudentId} is not in the roster.");
+            return new SubmissionResult(SubmissionOutcome.UnknownStudent, null);
+        }
+
+        if (!profile.Lineage.IsWithin(observerScope))
+        {
+            return new SubmissionResult(SubmissionOutcome.OutsideScope, null);
         }
 
         var before = Checkpoint.Of(S);
@@ -189,7 +194,8 @@ public sealed partial class StudentGrain(
             before.Restore(S);
             var first = await journal.FindReceiptAsync(observation.ObserverId, idempotencyKey!)
                 ?? throw new InvalidOperationException("The journal reported a duplicate key it cannot find.");
-            return new SubmissionResult(first, Replayed: true);
+            GridMetrics.ObservationsReplayed.Add(1);
+            return new SubmissionResult(SubmissionOutcome.Replayed, first);
         }
 
         GridMetrics.ObservationsApplied.Add(1);
@@ -198,7 +204,7 @@ public sealed partial class StudentGrain(
             await PropagateAsync(alertEvent);
         }
 
-        return new SubmissionResult(new ObservationReceipt(observation.ObservationId, StudentId, S.Tier, OpenAlert?.AlertId), Replayed: false);
+        return new SubmissionResult(SubmissionOutcome.Accepted, new ObservationReceipt(observation.ObservationId, StudentId, S.Tier, OpenAlert?.AlertId));
     }
 
     public async Task<StudentArchive?> GetArchiveAsync()

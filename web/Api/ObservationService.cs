@@ -3,7 +3,11 @@ using MonitorGrid.Web.Auth;
 
 namespace MonitorGrid.Web.Api;
 
-/// <summary>Submits observations on behalf of a staff member: used by the API and the demo simulator alike.</summary>
+/// <summary>
+/// Submits observations on behalf of a staff member: used by the API and the demo simulator alike. One
+/// grain call: the student checks that it is registered and within the observer's scope, and the
+/// journal's unique (observer, key) makes a repeated idempotency key a replay.
+/// </summary>
 public sealed class ObservationService(IGrainFactory grains, TimeProvider time)
 {
     public Task<SubmissionResult> SubmitAsync(
@@ -17,6 +21,6 @@ public sealed class ObservationService(IGrainFactory grains, TimeProvider time)
         {
             ClientAddress = clientAddress,
         };
-        return grains.Staff(observer.UserId).SubmitAsync(observation, idempotencyKey);
+        return grains.Student(studentId).ApplyObservationAsync(observation, idempotencyKey, observer.Scope);
     }
 }

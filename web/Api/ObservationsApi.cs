@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using MonitorGrid.Grains;
 using MonitorGrid.Hosting;
 using MonitorGrid.Web.Auth;
 using MonitorGrid.Web.Infrastructure;
@@ -24,7 +23,7 @@ public static class ObservationsApi
     }
 
     private static async Task<Results<Created<ObservationReceipt>, Ok<ObservationReceipt>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        ObservationRequest request, HttpContext http, IGrainFactory grains, ObservationService observations,
+        ObservationRequest request, HttpContext http, ObservationService observations,
         TimeProvider time, IOptions<GridOptions> options)
     {
         var caller = Caller.From(http.User);
@@ -82,23 +81,16 @@ public static class ObservationsApi
             return errors.ToProblem();
         }
 
-        var student = await grains.Student(request.StudentId!).GetProfileAsync();
-        if (student is null)
-        {
-            return Problems.NotFound($"No student '{request.StudentId}'.");
-        }
-
-        if (!student.Lineage.IsWithin(caller.Scope))
-        {
-            return Problems.Forbidden($"Student '{request.StudentId}' is outside your scope {caller.Scope}.");
-        }
-
         var result = await observations.SubmitAsync(
-            caller, student.StudentId, category, request.Severity!.Value, request.Note, request.ObservedAt, request.IdempotencyKey,
+            caller, request.StudentId!, category, request.Severity!.Value, request.Note, request.ObservedAt, request.IdempotencyKey,
             http.Connection.RemoteIpAddress?.ToString());
-        return result.Replayed
-            ? TypedResults.Ok(result.Receipt)
-            : TypedResults.Created($"/api/students/{Uri.EscapeDataString(student.StudentId)}", result.Receipt);
+        return result.Outcome switch
+        {
+            SubmissionOutcome.UnknownStudent => Problems.NotFound($"No student '{request.StudentId}'."),
+            SubmissionOutcome.OutsideScope => Problems.Forbidden($"Student '{request.StudentId}' is outside your scope {caller.Scope}."),
+            SubmissionOutcome.Replayed => TypedResults.Ok(result.Receipt),
+            _ => TypedResults.Created($"/api/students/{Uri.EscapeDataString(request.StudentId!)}", result.Receipt),
+        };
     }
 
     /// <summary>Exactly one of the enumeration's names; numbers and other spellings are refused.</summary>
