@@ -346,7 +346,10 @@ public sealed partial class StudentGrain(
         CommitOutcome outcome;
         try
         {
-            var status = new StudentStatusRow(S.Profile!, S.Tier, OpenAlert, record.Version, record.RecordedAt);
+            // The status row changes only with the tier or the alert (see StudentCommit).
+            var status = record.Alert is null && record.TierAfter == before.Tier
+                ? null
+                : new StudentStatusRow(S.Profile!, S.Tier, OpenAlert, record.Version, record.RecordedAt);
             outcome = await journal.CommitAsync(new StudentCommit(status, record));
         }
         catch

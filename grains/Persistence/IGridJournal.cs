@@ -43,8 +43,13 @@ public sealed record StudentStatusRow(StudentProfile Profile, Tier Tier, AlertSu
 /// <summary>A student's status row (null when never registered) and journal records after a version.</summary>
 public sealed record StudentHistory(StudentStatusRow? Status, IReadOnlyList<JournalRecord> Records);
 
-/// <summary>A change to commit: the student's new status row, and the record that explains it (none for a roster change).</summary>
-public sealed record StudentCommit(StudentStatusRow Status, JournalRecord? Record);
+/// <summary>
+/// A change to commit: the student's new status row, and the record that explains it (none for a roster
+/// change). The status is null when the change leaves it as it was (an observation that neither raised
+/// the tier nor touched the alert): the projection only holds what aggregates and activation need, and
+/// rewriting an unchanged row for every observation cost the database as much as the record itself.
+/// </summary>
+public sealed record StudentCommit(StudentStatusRow? Status, JournalRecord? Record);
 
 /// <summary>How a commit ended.</summary>
 public enum CommitOutcome

@@ -32,9 +32,10 @@ public sealed class InMemoryGridJournal : IGridJournal
                 list.Add(record);
             }
 
-            if (!_status.TryGetValue(commit.Status.StudentId, out var current) || current.Version <= commit.Status.Version)
+            if (commit.Status is { } status
+                && (!_status.TryGetValue(status.StudentId, out var current) || current.Version <= status.Version))
             {
-                _status[commit.Status.StudentId] = commit.Status;
+                _status[status.StudentId] = status;
             }
         }
 

@@ -254,13 +254,13 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         var records = batch.Select(p => p.Commit.Record).OfType<JournalRecord>().ToList();
 
         // A student has at most one commit in flight, but keep only its newest status regardless.
-        var statuses = new Dictionary<string, StudentCommit>(StringComparer.Ordinal);
+        var statuses = new Dictionary<string, (StudentStatusRow Status, JournalRecord? Record)>(StringComparer.Ordinal);
         foreach (var pending in batch)
         {
-            var commit = pending.Commit;
-            if (!statuses.TryGetValue(commit.Status.StudentId, out var other) || other.Status.Version < commit.Status.Version)
+            if (pending.Commit is { Status: { } status } commit
+                && (!statuses.TryGetValue(status.StudentId, out var other) || other.Status.Version < status.Version))
             {
-                statuses[commit.Status.StudentId] = commit;
+                statuses[status.StudentId] = (status, commit.Record);
             }
         }
 
