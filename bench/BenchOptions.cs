@@ -2,29 +2,60 @@ using System.Globalization;
 
 namespace MonitorGrid.Bench;
 
-/// <summary>Command-line settings. <c>--quick</c> fits in about a minute; the defaults are the full run.</summary>
-internal sealed record BenchOptions(int Students, int StudentsPerClass, int Observers, TimeSpan Duration, string? Connection, string Output)
+/// <summary>
+/// Command-line settings. <c>--quick</c> runs end to end in about a minute and a half; the defaults are
+/// the full run (200,000 students); <c>--city</c> is the scale run (2,000,000 students, 200,000 activated).
+/// </summary>
+internal sealed record BenchOptions(
+    int Students,
+    int StudentsPerClass,
+    int ClassesPerSchool,
+    int Observers,
+    int Dashboards,
+    double Rate,
+    double ProbesPerSecond,
+    TimeSpan Duration,
+    int Activate,
+    int Chunk,
+    bool SkipRaw,
+    bool SkipLatency,
+    string Mode,
+    string? Connection,
+    string Output)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var quick = args.Contains("--quick");
-        var options = quick
-            ? new BenchOptions(2_000, 40, 32, TimeSpan.FromSeconds(10), null, "bench/results")
-            : new BenchOptions(20_000, 40, 64, TimeSpan.FromSeconds(30), null, "bench/results");
-        for (var i = 0; i < args.Length - 1; i++)
+        var options = args.Contains("--quick")
+            ? new BenchOptions(5_000, 40, 30, 64, 100, 500, 10, TimeSpan.FromSeconds(8), 5_000, 5_000, false, false, "quick", null, "bench/results")
+            : new BenchOptions(200_000, 40, 30, 256, 1_000, 1_000, 20, TimeSpan.FromSeconds(30), 200_000, 20_000, false, false, "full", null, "bench/results");
+        if (args.Contains("--city"))
         {
-            var value = args[i + 1];
+            options = options with { Students = 2_000_000, Activate = 200_000, Mode = "city" };
+        }
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : string.Empty;
             options = args[i] switch
             {
-                "--students" => options with { Students = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--observers" => options with { Observers = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--students" => options with { Students = Int(value) },
+                "--observers" => options with { Observers = Int(value) },
+                "--dashboards" => options with { Dashboards = Int(value) },
+                "--rate" => options with { Rate = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--probes" => options with { ProbesPerSecond = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--seconds" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--activate" => options with { Activate = Int(value) },
+                "--chunk" => options with { Chunk = Int(value) },
                 "--connection" => options with { Connection = value },
                 "--output" => options with { Output = value },
+                "--skip-raw" => options with { SkipRaw = true },
+                "--skip-latency" => options with { SkipLatency = true },
                 _ => options,
             };
         }
 
-        return options;
+        return options with { Activate = Math.Min(options.Activate, options.Students) };
     }
+
+    private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
 }

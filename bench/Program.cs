@@ -1,17 +1,20 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using MonitorGrid.Bench;
 using MonitorGrid.Tests.Infrastructure;
 using Npgsql;
-using NpgsqlTypes;
 
-// Durable observations/s through the real API, next to raw INSERTs of the same rows into the same
-// PostgreSQL at the same concurrency, measured in one run.
+// The measuring instrument: drives the real web host over HTTP and SignalR only, next to the limits of
+// the same machine (raw INSERTs into the same PostgreSQL, an HTTP no-op through the same host).
 var options = BenchOptions.Parse(args);
 var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-Console.WriteLine($"MonitorGrid bench ({configuration}): {options.Students:N0} students, {options.Observers} observers, {options.Duration.TotalSeconds:F0} s per phase");
+var city = new City(options);
+var wall = Stopwatch.StartNew();
+Console.WriteLine(FormattableString.Invariant(
+    $"MonitorGrid bench, {options.Mode} ({configuration}): {options.Students:N0} students in {city.Classes:N0} classes, {city.Schools:N0} schools, {city.Districts} districts; {options.Observers} clients; {options.Dashboards:N0} dashboards at {options.Rate:N0} obs/s; {options.Duration.TotalSeconds:F0} s phases"));
 
 await using var postgres = options.Connection is null ? new PostgresServer() : null;
 string connection;
@@ -28,192 +31,236 @@ else
 
 Console.WriteLine("· starting the grid (web host with co-hosted silo) in persistent mode");
 await using var grid = await GridProcess.StartAsync(connection, configuration);
-var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-using var http = new HttpClient(handler) { BaseAddress = grid.Address, Timeout = TimeSpan.FromSeconds(60) };
-var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-
-async Task<string> TokenAsync(string user, string password)
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionLifetime = TimeSpan.FromHours(1) })
 {
-    var response = await http.PostAsJsonAsync("/api/auth/token", new { userId = user, password });
-    response.EnsureSuccessStatusCode();
-    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-}
+    BaseAddress = grid.Address,
+    Timeout = TimeSpan.FromMinutes(10),
+};
+var admin = await City.TokenAsync(http, "admin", GridProcess.AdminPassword);
+await using var sampler = new Sampler(http, admin);
+sampler.Start();
+var results = new List<PhaseResult>();
 
-// Roster: one district, schools of 24 classes, one head teacher per class as an observer.
-var classes = (options.Students + options.StudentsPerClass - 1) / options.StudentsPerClass;
-var admin = await TokenAsync("admin", GridProcess.AdminPassword);
-var registerWatch = Stopwatch.StartNew();
-const int chunk = 2_000;
-for (var first = 0; first < options.Students; first += chunk)
+// Roster.
+sampler.Phase = "roster";
+var registerClock = Stopwatch.StartNew();
+Console.WriteLine($"· roster: {options.Students:N0} students, {options.Chunk:N0} a request");
+await city.UploadAsync(http, admin, options.Chunk, done => Console.Write(string.Create(CultureInfo.InvariantCulture,
+    $"\r  {done,10:N0} students  {done / registerClock.Elapsed.TotalSeconds,7:N0}/s  {sampler.Status()}   ")));
+registerClock.Stop();
+var registered = await sampler.SampleAsync();
+Console.WriteLine(FormattableString.Invariant(
+    $"\n  registered in {registerClock.Elapsed.TotalSeconds:F1} s ({options.Students / registerClock.Elapsed.TotalSeconds:N0}/s); server RSS {registered.ResidentBytes / 1048576.0:N0} MiB, {registered.StudentActivations:N0} student grains active"));
+
+// Observers: head teachers of classes spread over the city; each posts for the students of its class.
+var observerClasses = Enumerable.Range(0, Math.Min(options.Observers, city.Classes)).Select(i => (int)((long)i * city.Classes / Math.Min(options.Observers, city.Classes))).ToArray();
+var tokens = new Dictionary<string, Task<string>>(StringComparer.Ordinal);
+Task<string> TokenFor(string user)
 {
-    var count = Math.Min(chunk, options.Students - first);
-    var classIds = Enumerable.Range(first / options.StudentsPerClass, (count + options.StudentsPerClass - 1) / options.StudentsPerClass + 1)
-        .Where(c => c < classes).ToArray();
-    var body = new
+    lock (tokens)
     {
-        districts = first == 0 ? new[] { new { id = "bench-d", name = "基准区" } } : [],
-        schools = classIds.Select(c => c / 24).Distinct().Select(s => new { id = $"bench-h{s}", districtId = "bench-d", name = $"基准{s}中学" }).ToArray(),
-        classes = classIds.Select(c => new { id = $"bench-c{c}", schoolId = $"bench-h{c / 24}", grade = 7, name = $"七({c})班" }).ToArray(),
-        students = Enumerable.Range(first, count).Select(s => new { id = $"bench-s{s}", classId = $"bench-c{s / options.StudentsPerClass}", name = $"学生{s}" }).ToArray(),
-        staff = classIds.Select(c => new { id = $"bench-t{c}", name = "班主任", role = "HeadTeacher", scope = $"class:bench-c{c}", password = "bench-pass" }).ToArray(),
-    };
-    using var request = new HttpRequestMessage(HttpMethod.Put, "/api/roster") { Content = JsonContent.Create(body) };
-    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-    var response = await http.SendAsync(request);
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"Roster upload failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return tokens.TryGetValue(user, out var t) ? t : tokens[user] = City.TokenAsync(http, user, City.StaffPassword);
     }
-
-    Console.Write($"\r· roster: {first + count:N0}/{options.Students:N0} students");
 }
 
-registerWatch.Stop();
-Console.WriteLine($" in {registerWatch.Elapsed.TotalSeconds:F1} s");
-
-// Phase 1: the grid, flat out, through HTTP.
-var observerCount = Math.Min(options.Observers, classes);
-var tokens = await Task.WhenAll(Enumerable.Range(0, observerCount).Select(c => TokenAsync($"bench-t{c}", "bench-pass")));
+var observerTokens = await Task.WhenAll(observerClasses.Select(c => TokenFor(City.HeadTeacher(c))));
 var categories = new[] { "Mood", "Anxiety", "Withdrawal", "Behavior", "Academic", "Attendance", "SleepAppetite", "Bullying", "Family", "Other" };
-var gridResult = await RunAsync("grid API (POST /api/observations, durable)", options.Observers, options.Duration, async (worker, n) =>
+HttpRequestMessage Observation(string path, int observer, long n, string? category = null, int? student = null)
 {
-    var c = worker % observerCount;
-    var studentInClass = (int)(n % options.StudentsPerClass);
-    var student = Math.Min(c * options.StudentsPerClass + studentInClass, options.Students - 1);
-    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/observations")
+    var c = observerClasses[observer % observerClasses.Length];
+    var (first, count) = city.Observed(c);
+    var request = new HttpRequestMessage(HttpMethod.Post, path)
     {
-        Content = JsonContent.Create(new
+        Content = City.Json(new
         {
-            studentId = $"bench-s{student}",
-            category = categories[n % categories.Length],
+            studentId = City.Student(student ?? first + (int)(n % count)),
+            category = category ?? categories[n % categories.Length],
             severity = 1,
-            idempotencyKey = $"w{worker}-{n}",
+            idempotencyKey = $"o{observer}-{n}",
         }),
     };
-    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[c]);
-    using var response = await http.SendAsync(request);
-    return response.StatusCode == System.Net.HttpStatusCode.Created;
-});
-var serverRss = grid.ResidentBytes();
-
-// Phases 2 and 3: the same rows straight into PostgreSQL, single-row and 100-row batches.
-await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = options.Observers + 8 }.ConnectionString);
-await using (var create = db.CreateCommand("CREATE TABLE bench_raw_events (LIKE grid_student_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)"))
-{
-    await create.ExecuteNonQueryAsync();
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", observerTokens[observer % observerTokens.Length]);
+    return request;
 }
 
-const string insertRow = """
-    INSERT INTO bench_raw_events (student_id, version, kind, recorded_at, tier_after, observation_id, observer_id, observer_role,
-        category, severity, observed_at, idempotency_key, client_address)
-    VALUES ($1, $2, 'Observation', now(), 1, $3, $4, 'HeadTeacher', $5, 1, now(), $6, '127.0.0.1')
-    """;
-var rawSingle = await RunAsync("raw single-row INSERT (same rows, same concurrency)", options.Observers, options.Duration, async (worker, n) =>
+async Task<string?> Expect(HttpRequestMessage request, HttpStatusCode expected)
 {
-    await using var command = db.CreateCommand(insertRow);
-    command.Parameters.Add(new NpgsqlParameter { Value = $"raw-{worker}" });
-    command.Parameters.Add(new NpgsqlParameter { Value = n });
-    command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7().ToString("N") });
-    command.Parameters.Add(new NpgsqlParameter { Value = $"bench-t{worker}" });
-    command.Parameters.Add(new NpgsqlParameter { Value = categories[n % categories.Length] });
-    command.Parameters.Add(new NpgsqlParameter { Value = $"single-{worker}-{n}" });
-    return await command.ExecuteNonQueryAsync() == 1;
-});
-
-const int batchRows = 100;
-var rawBatched = await RunAsync($"raw {batchRows}-row batched INSERT (same rows, same concurrency)", options.Observers, options.Duration, async (worker, n) =>
-{
-    var rows = Enumerable.Range(0, batchRows).Select(i => n * batchRows + i).ToArray();
-    await using var command = db.CreateCommand("""
-        INSERT INTO bench_raw_events (student_id, version, kind, recorded_at, tier_after, observation_id, observer_id, observer_role,
-            category, severity, observed_at, idempotency_key, client_address)
-        SELECT $1, v, 'Observation', now(), 1, o, $2, 'HeadTeacher', c, 1, now(), k, '127.0.0.1'
-        FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS t(v, o, c, k)
-        """);
-    command.Parameters.Add(new NpgsqlParameter { Value = $"batch-{worker}" });
-    command.Parameters.Add(new NpgsqlParameter { Value = $"bench-t{worker}" });
-    command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = rows.Select(r => (long)r).ToArray() });
-    command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(_ => Guid.CreateVersion7().ToString("N")).ToArray() });
-    command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => categories[r % categories.Length]).ToArray() });
-    command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => $"batch-{worker}-{r}").ToArray() });
-    return await command.ExecuteNonQueryAsync() == batchRows;
-}, rowsPerOperation: batchRows);
-
-// Every 201 must be in the journal: count them.
-await using (var count = db.CreateCommand("SELECT count(*) FROM grid_student_events"))
-{
-    var journaled = (long)(await count.ExecuteScalarAsync())!;
-    Console.WriteLine($"· journal holds {journaled:N0} observations; the grid answered {gridResult.Succeeded:N0} with 201");
-    if (journaled < gridResult.Succeeded)
+    using (request)
+    using (var response = await http.SendAsync(request))
     {
-        throw new InvalidOperationException("Fewer observations in the journal than 201s: durability broken.");
+        return response.StatusCode == expected ? null : $"HTTP {(int)response.StatusCode}";
     }
 }
 
-Console.WriteLine();
-Console.WriteLine("| measurement | per second | p50 ms | p99 ms | errors |");
-Console.WriteLine("|---|---:|---:|---:|---:|");
-foreach (var r in new[] { gridResult, rawSingle, rawBatched })
+var warmUp = TimeSpan.FromSeconds(options.Mode == "quick" ? 2 : 5);
+
+// (b) the transport limit: the same requests, tokens and bodies through the same host, answered at once.
+sampler.Phase = "noop";
+var noop = await Load.ClosedLoopAsync("HTTP no-op (POST /api/diagnostics/noop)", options.Observers, warmUp, options.Duration,
+    (w, n) => Expect(Observation("/api/diagnostics/noop", w, n), HttpStatusCode.NoContent), grid.CpuSeconds, sampler.Status);
+results.Add(noop);
+
+// The grid, flat out: every 201 is durable in the journal.
+sampler.Phase = "grid";
+var journalBefore = await CountAsync(connection, "SELECT count(*) FROM grid_student_events");
+var gridResult = await Load.ClosedLoopAsync("grid (POST /api/observations, durable before 201)", options.Observers, warmUp, options.Duration,
+    (w, n) => Expect(Observation("/api/observations", w, n + 1_000_000_000L), HttpStatusCode.Created), grid.CpuSeconds, sampler.Status);
+results.Add(gridResult);
+
+// Latency to the boards at a steady rate with M dashboards connected.
+LatencyReport? latency = null;
+if (!options.SkipLatency)
 {
-    Console.WriteLine(FormattableString.Invariant($"| {r.Name} | {r.RowsPerSecond:N0} | {r.P50:F1} | {r.P99:F1} | {r.Failed} |"));
+    sampler.Phase = "latency";
+    latency = await LatencyPhase.RunAsync(options, city, grid.Address, http, TokenFor, observerTokens.Length,
+        (w, n) => Observation("/api/observations", w, n + 2_000_000_000L), grid.CpuSeconds, sampler.Status);
+    results.Add(latency.Background);
+    results.Add(latency.Probes);
 }
 
-Console.WriteLine();
-Console.WriteLine(FormattableString.Invariant($"grid / raw single-row: {gridResult.RowsPerSecond / rawSingle.RowsPerSecond:P0}; grid / raw batched: {gridResult.RowsPerSecond / rawBatched.RowsPerSecond:P0}; server RSS after load: {serverRss / 1048576.0:F0} MiB"));
+// (a) the durability limit: the same rows straight into the same PostgreSQL at the same concurrency.
+if (!options.SkipRaw)
+{
+    sampler.Phase = "raw";
+    results.AddRange(await RawInserts.RunAsync(connection, options.Observers, warmUp, options.Duration, sampler.Status));
+}
+
+// Scale: activate K students nobody has touched yet, by reading them.
+sampler.Phase = "activate";
+var beforeActivation = await sampler.SampleAsync();
+var activated = 0L;
+var activationClock = Stopwatch.StartNew();
+Console.WriteLine($"· activating {options.Activate:N0} student grains (GET /api/scopes/student:{{id}} as admin)");
+var next = -1L;
+var activation = Parallel.ForEachAsync(Enumerable.Range(0, 64), async (_, _) =>
+{
+    for (var i = Interlocked.Increment(ref next); i < options.Activate; i = Interlocked.Increment(ref next))
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/scopes/student:{City.Student(options.Students - 1 - (int)i)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        Interlocked.Increment(ref activated);
+    }
+});
+await Load.ShowProgressAsync(activation, activationClock, () => Interlocked.Read(ref activated), () => 0, sampler.Status);
+await Task.Delay(2000);
+var afterActivation = await sampler.SampleAsync();
+var activationReport = new
+{
+    students = options.Activate,
+    seconds = activationClock.Elapsed.TotalSeconds,
+    perSecond = options.Activate / activationClock.Elapsed.TotalSeconds,
+    studentGrainsActive = afterActivation.StudentActivations,
+    rssBefore = beforeActivation.ResidentBytes,
+    rssAfter = afterActivation.ResidentBytes,
+    rssBytesPerActivatedStudent = (afterActivation.ResidentBytes - beforeActivation.ResidentBytes) / (double)Math.Max(1, options.Activate),
+    heapBytesPerActivatedStudent = (afterActivation.GcHeapBytes - beforeActivation.GcHeapBytes) / (double)Math.Max(1, options.Activate),
+};
+
+// Every 201 must be in the journal.
+sampler.Phase = "check";
+var journaled = await CountAsync(connection, "SELECT count(*) FROM grid_student_events") - journalBefore;
+var answered = gridResult.Succeeded + (latency is null ? 0 : latency.Background.Succeeded + latency.Probes.Succeeded);
+if (journaled < answered)
+{
+    throw new InvalidOperationException($"Durability broken: {answered:N0} observations answered 201 but only {journaled:N0} are in the journal.");
+}
+
+var peakRss = sampler.Samples.Select(s => s.ResidentBytes).DefaultIfEmpty(afterActivation.ResidentBytes).Max();
+var postgresVersion = await ScalarAsync(connection, "SELECT version()");
+var rawSingle = results.FirstOrDefault(r => r.Name.StartsWith("raw single", StringComparison.Ordinal));
+var rawBatched = results.FirstOrDefault(r => r.Name.StartsWith("raw batched", StringComparison.Ordinal));
+
+// Summary.
+var summary = new List<string>
+{
+    string.Empty,
+    FormattableString.Invariant($"## MonitorGrid bench, {options.Mode}: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {postgresVersion.Split(',')[0]}"),
+    string.Empty,
+    "| phase | per second | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU µs/op |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+};
+summary.AddRange(results.Select(r => FormattableString.Invariant(
+    $"| {r.Name} | {r.PerSecond:N0} | {r.Latency.Row} | {r.Failed}{(r.Failures.Count == 0 ? "" : " (" + string.Join(", ", r.Failures.Select(f => $"{f.Key}: {f.Value}")) + ")")} | {(r.ServerCpuMicrosPerOp == 0 ? "-" : r.ServerCpuMicrosPerOp.ToString("N0", CultureInfo.InvariantCulture))} |")));
+summary.Add(string.Empty);
+summary.Add(FormattableString.Invariant($"- grid / HTTP no-op: {gridResult.PerSecond / noop.PerSecond:P0}"));
+if (rawSingle is not null && rawBatched is not null)
+{
+    summary.Add(FormattableString.Invariant($"- grid / raw single-row INSERT: {gridResult.PerSecond / rawSingle.PerSecond:P0}; grid / raw batched INSERT: {gridResult.PerSecond / rawBatched.PerSecond:P0}"));
+}
+
+summary.Add(FormattableString.Invariant($"- roster: {options.Students:N0} students in {registerClock.Elapsed.TotalSeconds:F1} s ({options.Students / registerClock.Elapsed.TotalSeconds:N0}/s), RSS after {registered.ResidentBytes / 1048576.0:N0} MiB"));
+summary.Add(FormattableString.Invariant($"- activation: {options.Activate:N0} students in {activationReport.seconds:F1} s ({activationReport.perSecond:N0}/s); RSS {beforeActivation.ResidentBytes / 1048576.0:N0} → {afterActivation.ResidentBytes / 1048576.0:N0} MiB, {activationReport.rssBytesPerActivatedStudent:N0} bytes of RSS and {activationReport.heapBytesPerActivatedStudent:N0} bytes of managed heap per activated student"));
+summary.Add(FormattableString.Invariant($"- journal: {journaled:N0} observations added, {answered:N0} answered 201; peak server RSS {peakRss / 1048576.0:N0} MiB"));
+if (latency is not null)
+{
+    summary.AddRange(latency.Lines);
+}
+
+summary.Add(string.Empty);
+summary.Add("| target | measured | |");
+summary.Add("|---|---|---|");
+summary.Add(FormattableString.Invariant($"| ≥ 10,000 durable observations/s on {Environment.ProcessorCount} cores | {gridResult.PerSecond:N0}/s | {(gridResult.PerSecond >= 10_000 ? "met" : "missed")} |"));
+if (rawSingle is not null)
+{
+    summary.Add(FormattableString.Invariant($"| ≥ 50 % of raw single-row INSERTs at the same concurrency | {gridResult.PerSecond / rawSingle.PerSecond:P0} | {(gridResult.PerSecond >= rawSingle.PerSecond / 2 ? "met" : "missed")} |"));
+}
+
+if (latency is not null)
+{
+    var atTarget = options.Rate >= 1_000 && options.Dashboards >= 1_000;
+    summary.Add(FormattableString.Invariant($"| p99 POST → district `alert` ≤ 50 ms at 1,000 obs/s, 1,000 dashboards | {latency.District.P99:F1} ms at {options.Rate:N0}/s, {options.Dashboards:N0} dashboards, {latency.Missed} missed | {(!atTarget ? "not at target load" : latency.District.P99 <= 50 && latency.Missed == 0 ? "met" : "missed")} |"));
+}
+
+summary.Add(FormattableString.Invariant($"| 2,000,000 students on one node, RSS ≤ 4 GiB | {options.Students:N0} registered, {options.Activate:N0} active, peak RSS {peakRss / 1073741824.0:F2} GiB | {(options.Students < 2_000_000 ? "not at target size" : peakRss <= 4L << 30 ? "met" : "missed")} |"));
+summary.Add(FormattableString.Invariant($"\nwall time {wall.Elapsed.TotalSeconds:F0} s"));
+foreach (var line in summary)
+{
+    Console.WriteLine(line);
+}
 
 Directory.CreateDirectory(options.Output);
 var file = Path.Combine(options.Output, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
 await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
 {
     at = DateTimeOffset.UtcNow,
-    machine = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString() },
-    options = new { options.Students, options.Observers, seconds = options.Duration.TotalSeconds },
-    rosterSeconds = registerWatch.Elapsed.TotalSeconds,
-    results = new[] { gridResult, rawSingle, rawBatched },
-    serverRssBytes = serverRss,
-}, new JsonSerializerOptions { WriteIndented = true }));
+    commit = Git("rev-parse HEAD"),
+    machine = new { cores = Environment.ProcessorCount, memoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, os = Environment.OSVersion.ToString(), dotnet = Environment.Version.ToString(), postgres = postgresVersion },
+    options = new { options.Mode, options.Students, options.Observers, options.Dashboards, options.Rate, options.ProbesPerSecond, seconds = options.Duration.TotalSeconds, options.Activate, options.Chunk },
+    city = new { city.Classes, city.Schools, city.Districts },
+    roster = new { seconds = registerClock.Elapsed.TotalSeconds, perSecond = options.Students / registerClock.Elapsed.TotalSeconds, rssBytes = registered.ResidentBytes },
+    phases = results,
+    latency = latency?.Json,
+    activation = activationReport,
+    journal = new { added = journaled, answered },
+    peakRssBytes = peakRss,
+    samples = sampler.Samples,
+    summary,
+}, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
 Console.WriteLine($"results written to {file}");
 
-// Runs `operation` from `workers` concurrent loops for `duration`, showing progress each second.
-static async Task<PhaseResult> RunAsync(string name, int workers, TimeSpan duration, Func<int, int, Task<bool>> operation, int rowsPerOperation = 1)
+static async Task<long> CountAsync(string connection, string sql) => long.Parse(await ScalarAsync(connection, sql), CultureInfo.InvariantCulture);
+
+static async Task<string> ScalarAsync(string connection, string sql)
 {
-    Console.WriteLine($"· {name}");
-    var latencies = new List<double>[workers];
-    var succeeded = 0L;
-    var failed = 0L;
-    var stop = Stopwatch.StartNew();
-    var loops = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
-    {
-        var mine = latencies[w] = new List<double>(4096);
-        for (var n = 0; stop.Elapsed < duration; n++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            bool ok;
-            try
-            {
-                ok = await operation(w, n);
-            }
-            catch (Exception) when (stop.Elapsed < duration * 2)
-            {
-                ok = false;
-            }
-
-            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            Interlocked.Add(ref ok ? ref succeeded : ref failed, ok ? rowsPerOperation : 1);
-        }
-    })).ToArray();
-    while (!Task.WhenAll(loops).IsCompleted)
-    {
-        await Task.WhenAny(Task.WhenAll(loops), Task.Delay(1000));
-        Console.Write(FormattableString.Invariant($"\r  {stop.Elapsed.TotalSeconds,5:F0} s  {Interlocked.Read(ref succeeded) / Math.Max(stop.Elapsed.TotalSeconds, 0.001),10:N0} rows/s  errors {Interlocked.Read(ref failed)}   "));
-    }
-
-    await Task.WhenAll(loops);
-    var elapsed = stop.Elapsed.TotalSeconds;
-    Console.WriteLine();
-    var all = latencies.SelectMany(l => l).Order().ToArray();
-    double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(all.Length * p))];
-    return new PhaseResult(name, succeeded, failed, elapsed, succeeded / elapsed, Percentile(0.5), Percentile(0.99));
+    await using var db = new NpgsqlConnection(connection);
+    await db.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, db);
+    return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
 }
 
-internal sealed record PhaseResult(string Name, long Succeeded, long Failed, double Seconds, double RowsPerSecond, double P50, double P99);
+static string? Git(string arguments)
+{
+    try
+    {
+        using var git = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true });
+        var output = git!.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return git.ExitCode == 0 ? output : null;
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return null;
+    }
+}
