@@ -16,7 +16,10 @@ var wall = Stopwatch.StartNew();
 Console.WriteLine(FormattableString.Invariant(
     $"MonitorGrid bench, {options.Mode} ({configuration}): {options.Students:N0} students in {city.Classes:N0} classes, {city.Schools:N0} schools, {city.Districts} districts; {options.Observers} clients; {options.Dashboards:N0} dashboards at {options.Rate:N0} obs/s; {options.Duration.TotalSeconds:F0} s phases"));
 
-await using var postgres = options.Connection is null ? new PostgresServer() : null;
+// A quarter of memory would be usual; a gigabyte keeps the 2,000,000-student projection cached here.
+await using var postgres = options.Connection is null
+    ? new PostgresServer { SharedBuffers = "1GB", MaxConnections = Math.Max(300, options.Observers + 200) }
+    : null;
 string connection;
 if (postgres is not null)
 {

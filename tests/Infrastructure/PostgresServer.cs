@@ -29,6 +29,12 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Shared buffers; the tests' small default suits their small databases, the benchmark sets more.</summary>
+    public string SharedBuffers { get; init; } = "32MB";
+
+    /// <summary>Connection slots: enough for a host's pools plus the benchmark's raw-INSERT clients.</summary>
+    public int MaxConnections { get; init; } = 300;
+
     /// <summary>The database created at start-up.</summary>
     public string Database { get; } = "grid_tests";
 
@@ -68,8 +74,8 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
             "unix_socket_directories = ''",
             "fsync = on",
             "synchronous_commit = on",
-            "shared_buffers = 32MB",
-            "max_connections = 300",
+            $"shared_buffers = {SharedBuffers}",
+            $"max_connections = {MaxConnections.ToString(CultureInfo.InvariantCulture)}",
             "timezone = 'Asia/Shanghai'", // not UTC, so a timestamp handled without its zone shows up
             ""));
         await StartAsync();
