@@ -8,12 +8,21 @@ namespace MonitorGrid.Live;
 
 /// <summary>
 /// The live side of one scope grain: keeps its subscribers, sends alert events at once and coalesces
-/// status pushes to at most one per <see cref="MinInterval"/>, always sending the last state.
+/// status pushes to at most one per <see cref="MinInterval"/> (longer for scopes listing many alerts, see
+/// <see cref="IntervalFor"/>), always sending the last state.
 /// </summary>
 internal sealed class ScopePublisher
 {
     /// <summary>At most ten status pushes a second per scope, as the contract allows.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest a scope waits between status pushes, however many alerts it lists.</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The wait per open alert in the last status: about fifty alerts' worth of status a second per scope.</summary>
+    public static readonly TimeSpan PerAlert = TimeSpan.FromMilliseconds(20);
+
+    private TimeSpan _interval = MinInterval;
 
     private readonly IGrainBase _grain;
     private readonly Func<ScopeStatus?> _snapshot;
@@ -53,12 +62,12 @@ internal sealed class ScopePublisher
         }
 
         var sinceLast = Stopwatch.GetElapsedTime(_lastPushTimestamp);
-        if (_lastPushTimestamp == 0 || sinceLast >= MinInterval)
+        if (_lastPushTimestamp == 0 || sinceLast >= _interval)
         {
             return PushAsync();
         }
 
-        _pushLater.Arm(MinInterval - sinceLast, PushAsync);
+        _pushLater.Arm(_interval - sinceLast, PushAsync);
         return Task.CompletedTask;
     }
 
@@ -71,7 +80,14 @@ internal sealed class ScopePublisher
             return Task.CompletedTask;
         }
 
+        // A status carries the scope's open alerts, so a busy school or district sends hundreds of them
+        // each time: such scopes push less often (alerts themselves still go out at once, one by one).
+        _interval = IntervalFor(status.OpenAlerts.Length);
         GridMetrics.StatusPushes.Add(1);
         return _observers.Notify(o => o.OnStatusAsync(status));
     }
+
+    /// <summary>The wait after a status listing <paramref name="openAlerts"/> alerts: 20 ms per alert, at least 100 ms, at most 5 s.</summary>
+    public static TimeSpan IntervalFor(int openAlerts) =>
+        TimeSpan.FromTicks(Math.Clamp(PerAlert.Ticks * openAlerts, MinInterval.Ticks, MaxInterval.Ticks));
 }

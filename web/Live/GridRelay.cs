@@ -98,20 +98,42 @@ public sealed partial class GridRelay(
 
     public Task OnStatusAsync(ScopeStatus status)
     {
-        if (!Scope.TryParse(status.Scope, out var scope))
+        if (Scope.TryParse(status.Scope, out var scope))
         {
-            return Task.CompletedTask;
+            Send(hub.Clients.Group(GroupName(scope, identities: true)).status(status), status.Scope);
+            Send(hub.Clients.Group(GroupName(scope, identities: false)).status(status.Redacted()), status.Scope);
         }
 
-        return Task.WhenAll(
-            hub.Clients.Group(GroupName(scope, identities: true)).status(status),
-            hub.Clients.Group(GroupName(scope, identities: false)).status(status.Redacted()));
+        return Task.CompletedTask;
     }
 
-    public Task OnAlertAsync(string scope, AlertEvent alert) =>
-        Scope.TryParse(scope, out var s)
-            ? hub.Clients.Group(GroupName(s, identities: true)).alert(alert)
-            : Task.CompletedTask;
+    public Task OnAlertAsync(string scope, AlertEvent alert)
+    {
+        if (Scope.TryParse(scope, out var s))
+        {
+            Send(hub.Clients.Group(GroupName(s, identities: true)).alert(alert), scope);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends without waiting for the boards' sockets. Grain-observer calls reach this relay one at a time,
+    /// so awaiting every connection of a group held the next call, often an alert, behind the slowest
+    /// board: under load alerts were seconds late (docs/benchmarks.md). SignalR keeps each connection's
+    /// messages in order.
+    /// </summary>
+    private void Send(Task sending, string scope)
+    {
+        if (!sending.IsCompletedSuccessfully)
+        {
+            sending.ContinueWith(
+                t => LogSendFailed(logger, t.Exception!, scope),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -170,6 +192,9 @@ public sealed partial class GridRelay(
             }
         }
     }
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Sending a live update of {Scope} to its boards failed")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string scope);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Renewing or ending the live subscription to {Scope} failed")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string scope);
