@@ -16,6 +16,8 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
 {
     public const int MaxBatch = 512;
     private const int Writers = 4;
+    private const int Readers = 2;
+    private const int MaxReadBatch = 256;
 
     internal static readonly JsonSerializerOptions Json = CreateJsonOptions();
 
@@ -23,12 +25,15 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
     private readonly ILogger<PostgresGridJournal> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task[] _writers;
+    private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _readers;
 
     public PostgresGridJournal(NpgsqlDataSource db, ILogger<PostgresGridJournal> logger)
     {
         _db = db;
         _logger = logger;
         _writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync))];
+        _readers = [.. Enumerable.Range(0, Readers).Select(_ => Task.Run(ReadLoopAsync))];
     }
 
     public Task<CommitOutcome> CommitAsync(StudentCommit commit, CancellationToken cancellationToken = default)
@@ -84,39 +89,112 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         return added;
     }
 
-    public async Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads are grouped like commits: every student grain that activates reads its history here, and a
+    /// burst of activations (observations spread over a city of cold students) costs one round trip per
+    /// batch instead of one each.
+    /// </summary>
+    public Task<StudentHistory> ReadStudentAsync(string studentId, long afterVersion, CancellationToken cancellationToken = default)
     {
-        await using var batch = _db.CreateBatch();
-        batch.BatchCommands.Add(Command(
-            "SELECT profile, tier, open_alert, version, updated_at FROM grid_student_status WHERE student_id = $1",
-            studentId));
-        batch.BatchCommands.Add(Command(
+        var pending = new PendingRead(studentId, afterVersion, new TaskCompletionSource<StudentHistory>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_reads.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(PostgresGridJournal));
+        }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var batch = new List<PendingRead>(MaxReadBatch);
+        while (await _reads.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxReadBatch && _reads.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await ReadBatchAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new JournalUnavailableException("The journal could not be read.", ex));
+                }
+            }
+        }
+    }
+
+    private async Task ReadBatchAsync(List<PendingRead> batch)
+    {
+        // One student may be asked for twice (an archive and an activation): read from the lower version.
+        var from = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var pending in batch)
+        {
+            from[pending.StudentId] = from.TryGetValue(pending.StudentId, out var v) ? Math.Min(v, pending.AfterVersion) : pending.AfterVersion;
+        }
+
+        await using var command = _db.CreateBatch();
+        var statuses = new NpgsqlBatchCommand(
+            "SELECT student_id, profile, tier, open_alert, version, updated_at FROM grid_student_status WHERE student_id = ANY($1)");
+        statuses.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = from.Keys.ToArray() });
+        var records = new NpgsqlBatchCommand(
             """
-            SELECT student_id, version, kind, recorded_at, tier_after, open_alert_id, alert, observation_id, observer_id,
-                   observer_role, category, severity, note, observed_at, idempotency_key, actor_id, actor_role, action_note
-            FROM grid_student_events WHERE student_id = $1 AND version > $2 ORDER BY version
-            """,
-            studentId, afterVersion));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        StudentStatusRow? status = null;
-        if (await reader.ReadAsync(cancellationToken))
+            SELECT e.student_id, e.version, e.kind, e.recorded_at, e.tier_after, e.open_alert_id, e.alert, e.observation_id, e.observer_id,
+                   e.observer_role, e.category, e.severity, e.note, e.observed_at, e.idempotency_key, e.actor_id, e.actor_role, e.action_note
+            FROM unnest($1::text[], $2::bigint[]) AS r(student_id, after_version)
+            JOIN grid_student_events e ON e.student_id = r.student_id AND e.version > r.after_version
+            ORDER BY e.student_id, e.version
+            """);
+        records.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = from.Keys.ToArray() });
+        records.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = from.Values.ToArray() });
+        command.BatchCommands.Add(statuses);
+        command.BatchCommands.Add(records);
+
+        var rows = new Dictionary<string, StudentStatusRow>(StringComparer.Ordinal);
+        var history = new Dictionary<string, List<JournalRecord>>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            status = new StudentStatusRow(
-                JsonSerializer.Deserialize<StudentProfile>(reader.GetString(0), Json)!,
-                (Tier)reader.GetInt16(1),
-                reader.IsDBNull(2) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(2), Json),
-                reader.GetInt64(3),
-                reader.GetFieldValue<DateTimeOffset>(4));
+            while (await reader.ReadAsync())
+            {
+                rows[reader.GetString(0)] = new StudentStatusRow(
+                    JsonSerializer.Deserialize<StudentProfile>(reader.GetString(1), Json)!,
+                    (Tier)reader.GetInt16(2),
+                    reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(3), Json),
+                    reader.GetInt64(4),
+                    reader.GetFieldValue<DateTimeOffset>(5));
+            }
+
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                var record = ReadRecord(reader);
+                if (!history.TryGetValue(record.StudentId, out var list))
+                {
+                    history[record.StudentId] = list = [];
+                }
+
+                list.Add(record);
+            }
         }
 
-        await reader.NextResultAsync(cancellationToken);
-        var records = new List<JournalRecord>();
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var pending in batch)
         {
-            records.Add(ReadRecord(reader));
+            IReadOnlyList<JournalRecord> mine = history.TryGetValue(pending.StudentId, out var list)
+                ? [.. list.Where(r => r.Version > pending.AfterVersion)]
+                : [];
+            pending.Completion.TrySetResult(new StudentHistory(rows.GetValueOrDefault(pending.StudentId), mine));
         }
-
-        return new StudentHistory(status, records);
     }
 
     public async Task<ObservationReceipt?> FindReceiptAsync(string observerId, string idempotencyKey, CancellationToken cancellationToken = default)
@@ -176,7 +254,8 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
+        _reads.Writer.TryComplete();
+        await Task.WhenAll([.. _writers, .. _readers]);
     }
 
     private async Task WriteLoopAsync()
@@ -363,6 +442,8 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
     }
 
     private sealed record Pending(StudentCommit Commit, TaskCompletionSource<CommitOutcome> Completion);
+
+    private sealed record PendingRead(string StudentId, long AfterVersion, TaskCompletionSource<StudentHistory> Completion);
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Error, Message = "A journal batch of {Count} commits failed; none was committed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
