@@ -19,6 +19,7 @@ internal sealed record BenchOptions(
     int Chunk,
     bool SkipRaw,
     bool SkipLatency,
+    bool SkipThroughput,
     string Mode,
     string? Connection,
     string Output)
@@ -26,8 +27,8 @@ internal sealed record BenchOptions(
     public static BenchOptions Parse(string[] args)
     {
         var options = args.Contains("--quick")
-            ? new BenchOptions(5_000, 40, 30, 64, 100, 500, 10, TimeSpan.FromSeconds(8), 5_000, 5_000, false, false, "quick", null, "bench/results")
-            : new BenchOptions(200_000, 40, 30, 256, 1_000, 1_000, 20, TimeSpan.FromSeconds(30), 200_000, 20_000, false, false, "full", null, "bench/results");
+            ? new BenchOptions(5_000, 40, 30, 64, 100, 500, 10, TimeSpan.FromSeconds(8), 5_000, 5_000, false, false, false, "quick", null, "bench/results")
+            : new BenchOptions(200_000, 40, 30, 256, 1_000, 1_000, 20, TimeSpan.FromSeconds(30), 200_000, 20_000, false, false, false, "full", null, "bench/results");
         if (args.Contains("--city"))
         {
             options = options with { Students = 2_000_000, Activate = 200_000, Mode = "city" };
@@ -50,6 +51,7 @@ internal sealed record BenchOptions(
                 "--output" => options with { Output = value },
                 "--skip-raw" => options with { SkipRaw = true },
                 "--skip-latency" => options with { SkipLatency = true },
+                "--skip-throughput" => options with { SkipThroughput = true },
                 _ => options,
             };
         }
