@@ -37,8 +37,11 @@ internal static class LatencyPhase
         var tokenOfClass = probeTokens.ToDictionary(t => t.c, t => t.Item2);
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
 
+        // The background load runs alone for a warm-up first (connections opened, code jitted, the first
+        // students activated), then probes run alongside it for the phase.
+        var warmUp = TimeSpan.FromSeconds(options.Mode == "quick" ? 2 : 5);
         var probeRate = Math.Min(options.ProbesPerSecond, probeStudents.Length / options.Duration.TotalSeconds);
-        var probes = Load.OpenLoopAsync("latency probes (SelfHarm on a new student each)", probeRate, options.Duration, async n =>
+        var probes = Task.Delay(warmUp).ContinueWith(_ => Load.OpenLoopAsync("latency probes (SelfHarm on a new student each)", probeRate, options.Duration, async n =>
         {
             var (student, c) = probeStudents[n];
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/observations")
@@ -49,8 +52,8 @@ internal static class LatencyPhase
             sent[City.Student(student)] = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request);
             return response.StatusCode == HttpStatusCode.Created ? null : $"HTTP {(int)response.StatusCode}";
-        }, () => 0, () => string.Empty);
-        var background = await Load.OpenLoopAsync("latency background load (POST /api/observations)", options.Rate, options.Duration, async n =>
+        }, () => 0, () => string.Empty), TaskScheduler.Default).Unwrap();
+        var background = await Load.OpenLoopAsync("latency background load (POST /api/observations)", options.Rate, options.Duration + warmUp, async n =>
         {
             using var request = observation((int)(n % observers), n);
             using var response = await http.SendAsync(request);
