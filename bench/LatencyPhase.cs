@@ -21,8 +21,8 @@ internal static class LatencyPhase
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
     public static async Task<LatencyReport> RunAsync(
-        BenchOptions options, City city, Uri baseAddress, HttpClient http, Func<string, Task<string>> tokenFor, int observers,
-        Func<int, long, HttpRequestMessage> observation, Func<double> serverCpu, Func<string> status)
+        BenchOptions options, City city, Uri baseAddress, HttpClient http, Func<string, Task<string>> tokenFor,
+        Func<long, HttpRequestMessage> observation, Func<double> serverCpu, Func<string> status)
     {
         var boards = Dashboards.Plan(city, options.Dashboards);
         await using var dashboards = new Dashboards();
@@ -55,7 +55,7 @@ internal static class LatencyPhase
         }, () => 0, () => string.Empty), TaskScheduler.Default).Unwrap();
         var background = await Load.OpenLoopAsync("latency background load (POST /api/observations)", options.Rate, options.Duration + warmUp, async n =>
         {
-            using var request = observation((int)(n % observers), n);
+            using var request = observation(n);
             using var response = await http.SendAsync(request);
             return response.StatusCode == HttpStatusCode.Created ? null : $"HTTP {(int)response.StatusCode}";
         }, serverCpu, status);

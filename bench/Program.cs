@@ -62,6 +62,7 @@ Console.WriteLine("· settling the database after the bulk load (VACUUM ANALYZE,
 var settleClock = Stopwatch.StartNew();
 await ExecuteAsync(connection, "VACUUM (ANALYZE)");
 await ExecuteAsync(connection, "CHECKPOINT");
+settleClock.Stop();
 Console.WriteLine(FormattableString.Invariant($"  settled in {settleClock.Elapsed.TotalSeconds:F1} s"));
 
 // Observers: head teachers of classes spread over the city; each posts for the students of its class.
@@ -129,8 +130,22 @@ LatencyReport? latency = null;
 if (!options.SkipLatency)
 {
     sampler.Phase = "latency";
-    latency = await LatencyPhase.RunAsync(options, city, grid.Address, http, TokenFor, observerTokens.Length,
-        (w, n) => Observation("/api/observations", w, n + 2_000_000_000L), grid.CpuSeconds, sampler.Status);
+    // Everyday traffic: up to 1,000 head teachers of other classes than the grid phase's, each observing
+    // the students of their class in turn, so most observations reach a student not seen for a while.
+    var everyday = Math.Min(1_000, city.Classes);
+    var everydayClasses = Enumerable.Range(0, everyday).Select(i => (int)(((long)i * city.Classes / everyday + city.Classes / (2 * everyday)) % city.Classes)).ToArray();
+    var everydayTokens = await Task.WhenAll(everydayClasses.Select(c => TokenFor(City.HeadTeacher(c))));
+    latency = await LatencyPhase.RunAsync(options, city, grid.Address, http, TokenFor, n =>
+    {
+        var i = (int)(n % everyday);
+        var (first, count) = city.Observed(everydayClasses[i]);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/observations")
+        {
+            Content = City.Json(new { studentId = City.Student(first + (int)(n / everyday % count)), category = categories[n % categories.Length], severity = 1, idempotencyKey = $"e{i}-{n}" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", everydayTokens[i]);
+        return request;
+    }, grid.CpuSeconds, sampler.Status);
     results.Add(latency.Background);
     results.Add(latency.Probes);
 }
