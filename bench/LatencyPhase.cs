@@ -49,9 +49,17 @@ internal static class LatencyPhase
                 Content = City.Json(new { studentId = City.Student(student), category = "SelfHarm", severity = 2, idempotencyKey = $"probe-{student}" }),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokenOfClass[c]);
-            sent[City.Student(student)] = Stopwatch.GetTimestamp();
+            var start = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request);
-            return response.StatusCode == HttpStatusCode.Created ? null : $"HTTP {(int)response.StatusCode}";
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                // Refused (e.g. 503 under overload): nothing was raised, so no delivery is owed; the
+                // refusal shows in the probes' error count.
+                return $"HTTP {(int)response.StatusCode}";
+            }
+
+            sent[City.Student(student)] = start;
+            return null;
         }, () => 0, () => string.Empty), TaskScheduler.Default).Unwrap();
         var background = await Load.OpenLoopAsync("latency background load (POST /api/observations)", options.Rate, options.Duration + warmUp, async n =>
         {
@@ -116,7 +124,7 @@ internal static class LatencyPhase
             $"| POST → district board `alert` | {districtP.Count:N0} | {districtP.Row} |",
             $"| POST → city board `status` including it | {cityP.Count:N0} | {cityP.Row} |",
             string.Empty,
-            $"- deliveries expected {expectedTotal:N0}, missed {missed:N0} (not received within {Grace.TotalSeconds:F0} s); dashboards failed to connect: {dashboards.Failed}",
+            $"- deliveries owed for the {sent.Count:N0} probes answered 201: {expectedTotal:N0}, missed {missed:N0} (not received within {Grace.TotalSeconds:F0} s of the phase's end); dashboards failed to connect: {dashboards.Failed}",
         };
         return new LatencyReport(background, probeResult, schoolP, districtP, cityP, expectedTotal, missed, lines, new
         {
