@@ -105,32 +105,36 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task ReadLoopAsync()
+    private Task ReadLoopAsync() => DrainAsync(_reads.Reader, MaxReadBatch, async batch =>
     {
-        var batch = new List<PendingRead>(MaxReadBatch);
-        while (await _reads.Reader.WaitToReadAsync())
+        try
+        {
+            await ReadBatchAsync(batch);
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(new JournalUnavailableException("The journal could not be read.", ex));
+            }
+        }
+    });
+
+    /// <summary>Takes whatever has queued up, up to <paramref name="max"/>, as one batch, until the queue is closed.</summary>
+    private static async Task DrainAsync<T>(ChannelReader<T> queue, int max, Func<List<T>, Task> process)
+    {
+        var batch = new List<T>(max);
+        while (await queue.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxReadBatch && _reads.Reader.TryRead(out var next))
+            while (batch.Count < max && queue.TryRead(out var next))
             {
                 batch.Add(next);
             }
 
-            if (batch.Count == 0)
+            if (batch.Count > 0)
             {
-                continue;
-            }
-
-            try
-            {
-                await ReadBatchAsync(batch);
-            }
-            catch (Exception ex)
-            {
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(new JournalUnavailableException("The journal could not be read.", ex));
-                }
+                await process(batch);
             }
         }
     }
@@ -258,41 +262,26 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         await Task.WhenAll([.. _writers, .. _readers]);
     }
 
-    private async Task WriteLoopAsync()
+    private Task WriteLoopAsync() => DrainAsync(_queue.Reader, MaxBatch, async batch =>
     {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            var outcomes = await WriteBatchAsync(batch);
+            for (var i = 0; i < batch.Count; i++)
             {
-                batch.Add(next);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var outcomes = await WriteBatchAsync(batch);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Completion.TrySetResult(outcomes[i]);
-                }
-            }
-            catch (Exception ex)
-            {
-                // Nothing of the batch was committed: every caller learns so and keeps its old state.
-                LogBatchFailed(_logger, ex, batch.Count);
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(new JournalUnavailableException("The journal could not commit.", ex));
-                }
+                batch[i].Completion.TrySetResult(outcomes[i]);
             }
         }
-    }
+        catch (Exception ex)
+        {
+            // Nothing of the batch was committed: every caller learns so and keeps its old state.
+            LogBatchFailed(_logger, ex, batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(new JournalUnavailableException("The journal could not commit.", ex));
+            }
+        }
+    });
 
     /// <summary>
     /// One statement, so one round trip and one commit for the whole batch: insert the records (a repeated
