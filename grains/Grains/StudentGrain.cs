@@ -8,7 +8,7 @@ using MonitorGrid.Persistence;
 
 namespace MonitorGrid.Grains;
 
-/// <summary>A cache of the student's journal; lost or stale state is rebuilt from the journal on activation.</summary>
+/// <summary>The student as its journal makes it: rebuilt by replaying the journal on every activation, never stored.</summary>
 [GenerateSerializer, Alias("mg.StudentState")]
 public sealed class StudentState
 {
@@ -37,30 +37,27 @@ public sealed class StudentState
 /// tells its class of the new status.
 /// </summary>
 public sealed partial class StudentGrain(
-    [PersistentState(GridStorage.StudentState, GridStorage.Store)] IPersistentState<StudentState> state,
     IGridJournal journal,
     TimeProvider time,
     IOptions<RiskModelOptions> riskModel,
     ILogger<StudentGrain> logger) : Grain, IStudentGrain
 {
     /// <summary>
-    /// The state is only a cache of the journal, so it is written behind, a minute after a change (and on
-    /// deactivation): after a crash, activation replays at most that minute of records. Writing it every
-    /// few seconds cost a measurable share of throughput (docs/benchmarks.md).
+    /// Rebuilt from the journal on every activation, and never stored elsewhere: the journal is the
+    /// student's state. A stored copy cost a second read on every activation and a write behind every
+    /// change, and activations of students not seen for a while are what limits everyday traffic
+    /// (docs/benchmarks.md).
     /// </summary>
-    private static readonly TimeSpan WriteBehindDelay = TimeSpan.FromSeconds(60);
+    private readonly StudentState _state = new();
 
     private ScopePublisher? _publisher;
-    private OneShotTimer? _writeBehind;
     private OneShotTimer? _resend;
 
-    private StudentState S => state.State;
+    private StudentState S => _state;
 
     private string StudentId => GridGrains.RosterId(this.GetPrimaryKeyString());
 
     private ScopePublisher Publisher => _publisher ??= new ScopePublisher(this, Snapshot, logger);
-
-    private OneShotTimer WriteBehind => _writeBehind ??= new OneShotTimer(this);
 
     private OneShotTimer Resend => _resend ??= new OneShotTimer(this);
 
@@ -69,11 +66,8 @@ public sealed partial class StudentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        var history = await journal.ReadStudentAsync(StudentId, S.Version, cancellationToken);
-        if (history.Status is { } status && (S.Profile is null || status.Version > S.Version))
-        {
-            S.Profile = status.Profile;
-        }
+        var history = await journal.ReadStudentAsync(StudentId, 0, cancellationToken);
+        S.Profile = history.Status?.Profile;
 
         foreach (var record in history.Records)
         {
@@ -85,24 +79,15 @@ public sealed partial class StudentGrain(
             S.Version = row.Version;
         }
 
-        if (history.Records.Count > 0)
+        // A roster change after the alert was raised is in the profile, not in the alert's records.
+        FollowProfile();
+        if (S.Alerts.Count > 0)
         {
-            // The cache was behind the journal, most likely after a crash: the hierarchy may have missed
-            // the last change too, so tell it again (harmless if it has it: updates carry versions).
-            LogRebuilt(logger, StudentId, history.Records.Count);
-            ScheduleWrite();
+            // A student who has had an alert may have changed just before a crash, and an aggregate that
+            // stayed up may have missed it: tell the hierarchy again (harmless if it has it: updates
+            // carry versions). A student who never had one is Green everywhere already.
             ScheduleResend(attempt: 1);
         }
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (WriteBehind.Disarm())
-        {
-            await state.WriteStateAsync(cancellationToken);
-        }
-
-        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public Task<StudentProfile?> GetProfileAsync() => Task.FromResult(Registered());
@@ -120,17 +105,7 @@ public sealed partial class StudentGrain(
         var now = time.GetUtcNow();
         S.Profile = profile;
 
-        // The open alert carries the student's name and lineage: keep it current.
-        if (OpenAlert is { } open)
-        {
-            S.Alerts[^1] = open with
-            {
-                StudentName = profile.Name,
-                ClassId = profile.ClassId,
-                SchoolId = profile.SchoolId,
-                DistrictId = profile.DistrictId,
-            };
-        }
+        FollowProfile();
 
         // Joining a focus group can lift the open episode over a threshold: that is a change like any other.
         var alertEvent = S.Observations.Count > S.EpisodeStart ? Reassess(S.Observations[^1].Category, now) : null;
@@ -154,8 +129,6 @@ public sealed partial class StudentGrain(
             LogStudentMoved(logger, StudentId, previous.ClassId, profile.ClassId);
         }
 
-        // The profile is durable in the status row just committed; the cache follows behind.
-        ScheduleWrite();
         if (alertEvent is not null)
         {
             await PropagateAsync(alertEvent);
@@ -280,6 +253,21 @@ public sealed partial class StudentGrain(
         return new AlertActionResult(AlertActionOutcome.Done, alert);
     }
 
+    /// <summary>The open alert carries the student's name and lineage: keep them as the profile has them.</summary>
+    private void FollowProfile()
+    {
+        if (OpenAlert is { } open && S.Profile is { } profile)
+        {
+            S.Alerts[^1] = open with
+            {
+                StudentName = profile.Name,
+                ClassId = profile.ClassId,
+                SchoolId = profile.SchoolId,
+                DistrictId = profile.DistrictId,
+            };
+        }
+    }
+
     /// <summary>Finds an alert to act on; returns the refusal when there is none or it is already resolved.</summary>
     private AlertActionResult? FindUnresolved(string alertId, out int index)
     {
@@ -361,7 +349,6 @@ public sealed partial class StudentGrain(
         if (outcome == CommitOutcome.Committed)
         {
             S.Version = record.Version;
-            ScheduleWrite();
         }
 
         return outcome;
@@ -445,20 +432,6 @@ public sealed partial class StudentGrain(
         });
     }
 
-    private void ScheduleWrite() => WriteBehind.Arm(WriteBehindDelay, async () =>
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            // Only the cache is behind; the journal has everything. Try again later.
-            LogCacheWriteFailed(logger, ex, StudentId);
-            ScheduleWrite();
-        }
-    });
-
     /// <summary>
     /// The profile; when there is none, the student is not in the roster (yet), and this activation does
     /// not linger: a student registered in bulk a moment later is found by the next call, which activates
@@ -512,15 +485,9 @@ public sealed partial class StudentGrain(
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Student {StudentId} moved from class {From} to {To}")]
     private static partial void LogStudentMoved(ILogger logger, string studentId, string from, string to);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Student {StudentId} rebuilt {Records} changes from the journal")]
-    private static partial void LogRebuilt(ILogger logger, string studentId, int records);
-
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Telling the hierarchy of student {StudentId}'s change {Version} failed; it will be sent again")]
     private static partial void LogPropagationFailed(ILogger logger, Exception exception, string studentId, long version);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Student {StudentId}'s status {Version} reached the hierarchy after {Attempts} attempts")]
     private static partial void LogPropagationRecovered(ILogger logger, string studentId, long version, int attempts);
-
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Writing the cached state of student {StudentId} failed; the journal has it")]
-    private static partial void LogCacheWriteFailed(ILogger logger, Exception exception, string studentId);
 }

@@ -8,7 +8,6 @@ public static class GridStorage
 {
     public const string Store = "grid";
 
-    public const string StudentState = "student";
     public const string ClassState = "class";
     public const string SchoolState = "school";
     public const string DistrictState = "district";

@@ -22,7 +22,6 @@ public sealed class GrainStorageTests(PostgresServer postgres) : IAsyncLifetime
         var district = new DistrictInfo("pg-d", "金水区");
         var school = new SchoolInfo("pg-h", district.Id, "第一中学");
         var cls = new ClassInfo("pg-c", school.Id, district.Id, 7, "七(1)班");
-        var student = new StudentProfile("pg-s1", "学生1", "F", cls.Id, school.Id, district.Id, ["LeftBehind"]);
 
         await using (var cluster = await PostgresSilos.StorageClusterAsync(_connectionString, serviceId))
         {
@@ -30,7 +29,6 @@ public sealed class GrainStorageTests(PostgresServer postgres) : IAsyncLifetime
             await grains.District(district.Id).RegisterAsync(district);
             await grains.School(school.Id).RegisterAsync(school);
             await grains.Class(cls.Id).RegisterAsync(cls);
-            await grains.Student(student.StudentId).RegisterAsync(student);
         }
 
         await using (var restarted = await PostgresSilos.StorageClusterAsync(_connectionString, serviceId))
@@ -39,11 +37,6 @@ public sealed class GrainStorageTests(PostgresServer postgres) : IAsyncLifetime
             Assert.Equal(district, await grains.District(district.Id).GetInfoAsync());
             Assert.Equal(school, await grains.School(school.Id).GetInfoAsync());
             Assert.Equal(cls, await grains.Class(cls.Id).GetInfoAsync());
-            var profile = await grains.Student(student.StudentId).GetProfileAsync();
-            Assert.NotNull(profile);
-            Assert.Equal(student.Name, profile.Name);
-            Assert.Equal(student.ClassId, profile.ClassId);
-            Assert.Equal(student.FocusGroups, profile.FocusGroups);
         }
 
         await using var dataSource = NpgsqlDataSource.Create(_connectionString);
@@ -59,28 +52,28 @@ public sealed class GrainStorageTests(PostgresServer postgres) : IAsyncLifetime
             }
         }
 
-        foreach (var stateName in new[] { GridStorage.DistrictState, GridStorage.SchoolState, GridStorage.ClassState, GridStorage.StudentState })
+        foreach (var stateName in new[] { GridStorage.DistrictState, GridStorage.SchoolState, GridStorage.ClassState })
         {
             Assert.Contains(stateName, stateNames);
         }
     }
 
     [Fact]
-    public async Task Students_020235_and_20235_keep_separate_state_on_postgres()
+    public async Task Classes_020235_and_20235_keep_separate_state_on_postgres()
     {
         var serviceId = "svc-" + Guid.NewGuid().ToString("N");
-        var first = new StudentProfile("020235", "零开头", "F", "hx-c", "hx-h", "hx-d", []);
-        var second = new StudentProfile("20235", "无零", "M", "hx-c", "hx-h", "hx-d", []);
+        var first = new ClassInfo("020235", "hx-h", "hx-d", 7, "零开头");
+        var second = new ClassInfo("20235", "hx-h", "hx-d", 7, "无零");
 
         await using (var cluster = await PostgresSilos.StorageClusterAsync(_connectionString, serviceId))
         {
-            await cluster.Client.Student(first.StudentId).RegisterAsync(first);
-            await cluster.Client.Student(second.StudentId).RegisterAsync(second);
+            await cluster.Client.Class(first.Id).RegisterAsync(first);
+            await cluster.Client.Class(second.Id).RegisterAsync(second);
         }
 
         await using var restarted = await PostgresSilos.StorageClusterAsync(_connectionString, serviceId);
-        Assert.Equal("零开头", (await restarted.Client.Student("020235").GetProfileAsync())?.Name);
-        Assert.Equal("无零", (await restarted.Client.Student("20235").GetProfileAsync())?.Name);
+        Assert.Equal("零开头", (await restarted.Client.Class("020235").GetInfoAsync())?.Name);
+        Assert.Equal("无零", (await restarted.Client.Class("20235").GetInfoAsync())?.Name);
     }
 
     [Fact]
