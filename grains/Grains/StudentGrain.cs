@@ -187,7 +187,7 @@ public sealed partial class StudentGrain(
             return null;
         }
 
-        // The archive reads the journal, the record of truth, rather than this cache of it.
+        // The archive reads the journal for the observations, which this grain holds only for scoring.
         var history = await journal.ReadStudentAsync(StudentId, 0);
         var observations = history.Records
             .Select(r => r.Observation)
@@ -354,7 +354,7 @@ public sealed partial class StudentGrain(
         return outcome;
     }
 
-    /// <summary>Applies a journal record to the cache, exactly as it was applied when it was made.</summary>
+    /// <summary>Applies a journal record to the state, exactly as it was applied when it was made.</summary>
     private void Replay(JournalRecord record)
     {
         if (record.Observation is { } observation)

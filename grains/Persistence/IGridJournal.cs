@@ -72,7 +72,7 @@ public sealed record ScopeProjection(int Students, IReadOnlyList<ProjectedStuden
 /// <summary>
 /// The grid's memory: an append-only journal of every change to a student, and the status projection
 /// aggregates are loaded from. A commit returns only once it is durable; concurrent commits are
-/// grouped into one transaction. Grain state is a cache of this.
+/// grouped into one transaction. Student grains rebuild from it on activation and store nothing else.
 /// </summary>
 public interface IGridJournal
 {
