@@ -1,0 +1,68 @@
+// The live hub: one SignalR connection per page, watching one scope at a time. After any reconnect the
+// scope is watched again and its snapshot replaces what the page shows, so nothing missed while the
+// connection was down stays missing.
+import { HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { current } from './session.js';
+
+const RETRY_MS = [0, 1000, 2000, 5000, 10000, 15000, 30000];
+
+export class LiveScope {
+  /**
+   * @param {string} scope the scope to watch
+   * @param {{ onSnapshot(status, resynced:boolean), onStatus(status), onAlert(event), onState(state), onError(error) }} handlers
+   */
+  constructor(scope, handlers) {
+    this.scope = scope;
+    this.handlers = handlers;
+    this.stopped = false;
+    this.restartTimer = 0;
+    this.connection = new HubConnectionBuilder()
+      .withUrl('/hubs/grid', { accessTokenFactory: () => current()?.token ?? '' })
+      // Keep trying for as long as the page is open: a wall screen must come back by itself.
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (c) => RETRY_MS[Math.min(c.previousRetryCount, RETRY_MS.length - 1)] })
+      .configureLogging(LogLevel.None)
+      .build();
+    this.connection.on('status', (s) => { if (s.scope === this.scope) handlers.onStatus(s); });
+    this.connection.on('alert', (e) => handlers.onAlert(e));
+    this.connection.onreconnecting(() => handlers.onState('reconnecting'));
+    this.connection.onreconnected(() => this.watch(true));
+    this.connection.onclose(() => { if (!this.stopped) { handlers.onState('disconnected'); this.scheduleStart(); } });
+  }
+
+  async start() {
+    this.handlers.onState('connecting');
+    try {
+      await this.connection.start();
+      await this.watch(false);
+    } catch (error) {
+      if (this.stopped) return;
+      this.handlers.onState('disconnected');
+      this.scheduleStart();
+    }
+  }
+
+  scheduleStart() {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (!this.stopped && this.connection.state === HubConnectionState.Disconnected) this.start();
+    }, 3000);
+  }
+
+  async watch(resynced) {
+    try {
+      const snapshot = await this.connection.invoke('Watch', this.scope);
+      if (this.stopped) return;
+      this.handlers.onSnapshot(snapshot, resynced);
+      this.handlers.onState('connected');
+    } catch (error) {
+      // A HubException (scope not allowed, unknown) will not heal by retrying.
+      this.handlers.onError(error);
+    }
+  }
+
+  async stop() {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    try { await this.connection.stop(); } catch { /* already closed */ }
+  }
+}

@@ -1,0 +1,89 @@
+// Language and time: every visible string comes from one table per language; times show in Beijing time.
+import zh from './i18n/zh-CN.js';
+import en from './i18n/en.js';
+
+const TABLES = { 'zh-CN': zh, en };
+const KEY = 'mg.lang';
+export const TIME_ZONE = 'Asia/Shanghai';
+
+let current = TABLES[localStorage.getItem(KEY)] ? localStorage.getItem(KEY) : 'zh-CN';
+const listeners = new Set();
+
+export const language = () => current;
+
+/** The string for key in the current language, with {param}s filled; a missing key shows itself so it is noticed. */
+export function t(key, params) {
+  const text = TABLES[current][key] ?? TABLES['zh-CN'][key] ?? key;
+  return params ? text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m)) : text;
+}
+
+/** The label of a wire value (tier.Red, category.Mood, ...), or the value itself when the table has none. */
+export function label(prefix, value) {
+  const key = `${prefix}.${value}`;
+  return TABLES[current][key] ?? value;
+}
+
+export function setLanguage(lang) {
+  if (!TABLES[lang] || lang === current) return;
+  current = lang;
+  localStorage.setItem(KEY, lang);
+  document.documentElement.lang = lang;
+  for (const fn of listeners) fn(lang);
+}
+
+export const otherLanguage = () => (current === 'zh-CN' ? 'en' : 'zh-CN');
+
+export function onLanguageChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+// ---- Time ----
+
+/** The server writes up to 7 fractional digits; Date.parse wants at most 3. */
+export function parseTime(iso) {
+  return typeof iso === 'string' ? Date.parse(iso.replace(/(\.\d{3})\d+/, '$1')) : NaN;
+}
+
+const formatters = new Map();
+function formatter(kind) {
+  const key = `${current}|${kind}`;
+  if (!formatters.has(key)) {
+    const options = {
+      dateTime: { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false },
+      time: { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
+      day: { month: '2-digit', day: '2-digit' },
+    }[kind];
+    formatters.set(key, new Intl.DateTimeFormat(current, { timeZone: TIME_ZONE, ...options }));
+  }
+  return formatters.get(key);
+}
+
+/** 2026/11/22 15:40 in Beijing time, whatever the device's zone. */
+export function formatDateTime(iso) {
+  const ms = parseTime(iso);
+  return Number.isNaN(ms) ? '–' : formatter('dateTime').format(ms);
+}
+
+export function formatClock(iso) {
+  const ms = parseTime(iso);
+  return Number.isNaN(ms) ? '–' : formatter('time').format(ms);
+}
+
+/** A calendar date (yyyy-mm-dd, already a Beijing day) as 11/22. */
+export function formatDay(date) {
+  const [y, m, d] = date.split('-').map(Number);
+  return formatter('day').format(Date.UTC(y, m - 1, d, 4)); // 12:00 in Beijing: never crosses a day
+}
+
+/** "12 分钟前" */
+export function formatAgo(iso, now = Date.now()) {
+  const ms = parseTime(iso);
+  if (Number.isNaN(ms)) return '–';
+  const minutes = Math.floor(Math.max(0, now - ms) / 60000);
+  if (minutes < 1) return t('time.justNow');
+  if (minutes < 60) return t('time.minutes', { n: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return t('time.hours', { n: hours });
+  return t('time.days', { n: Math.floor(hours / 24) });
+}

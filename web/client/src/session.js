@@ -1,0 +1,42 @@
+// The signed-in user, kept in localStorage so a phone that reloads between lessons stays signed in.
+const KEY = 'mg.session';
+
+let session = load();
+
+function load() {
+  try {
+    const s = JSON.parse(localStorage.getItem(KEY) || 'null');
+    return s && typeof s.token === 'string' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** { token, expiresAt, role, scope, userId } or null when signed out or expired. */
+export function current() {
+  if (session && Date.parse(session.expiresAt) <= Date.now()) return null;
+  return session;
+}
+
+/** The last user, even when the token expired: the outbox is kept per user. */
+export const lastUserId = () => session?.userId ?? null;
+
+export function signIn(userId, response) {
+  session = { userId, token: response.accessToken, expiresAt: response.expiresAt, role: response.role, scope: response.scope };
+  localStorage.setItem(KEY, JSON.stringify(session));
+  return session;
+}
+
+export function signOut() {
+  session = null;
+  localStorage.removeItem(KEY);
+}
+
+// ---- What each role may do (mirrors the server's rules; the server still checks every call) ----
+const SUBMIT_ONLY = ['CommitteeMember', 'SafetyOfficer'];
+export const canReadBoards = (role) => !SUBMIT_ONLY.includes(role);
+export const canReadArchive = (role) => !SUBMIT_ONLY.includes(role) && role !== 'CityBureau';
+export const seesIdentities = (role) => role !== 'CityBureau';
+export const canAcknowledge = (role) =>
+  ['HeadTeacher', 'Mentor', 'PsychTeacher', 'SchoolLead', 'DistrictCenter', 'Admin'].includes(role);
+export const canResolve = (role) => ['PsychTeacher', 'SchoolLead', 'DistrictCenter'].includes(role);

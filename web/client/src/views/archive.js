@@ -1,0 +1,80 @@
+// The student archive (一生一档): identity, current tier and one timeline of observations and of every
+// alert's raising, acknowledgement and resolution, newest first.
+import { el, fill } from '../dom.js';
+import { t, label, formatDateTime, parseTime } from '../i18n.js';
+import { get, describe } from '../api.js';
+import { canReadArchive } from '../session.js';
+import { tierBadge } from './common.js';
+
+export function renderArchive(main, { session, studentId, showError }) {
+  const section = el('section', { class: 'panel', 'aria-labelledby': 'archive-title' },
+    el('p', {}, el('a', { href: 'javascript:history.back()', onclick: (e) => { e.preventDefault(); history.back(); } }, '← ', t('archive.back'))),
+    el('h1', { id: 'archive-title' }, t('archive.title')));
+  main.append(section);
+  if (!canReadArchive(session.role)) {
+    section.append(el('p', {}, t('archive.notAllowed')));
+    return () => {};
+  }
+
+  let disposed = false;
+  const body = el('div', {}, el('p', { class: 'muted' }, t('app.loading')));
+  section.append(body);
+
+  (async () => {
+    try {
+      const a = await get(`/api/students/${encodeURIComponent(studentId)}`);
+      if (disposed) return;
+      document.title = `${a.name} · ${t('archive.title')}`;
+      const row = (key, value) => [el('dt', {}, t(key)), el('dd', {}, value)];
+      const focus = a.focusGroups?.length ? a.focusGroups.map((g) => label('focus', g)).join('、') : t('archive.focusNone');
+      fill(body,
+        el('h2', { class: 'student-name' }, a.name, ' ', tierBadge(a.tier)),
+        el('dl', { class: 'facts' },
+          row('archive.id', a.studentId),
+          row('archive.gender', label('gender', a.gender ?? '')),
+          row('archive.class', el('a', { href: `#/board/class:${a.classId}` }, a.classId)),
+          row('archive.school', el('a', { href: `#/board/school:${a.schoolId}` }, a.schoolId)),
+          row('archive.district', a.districtId),
+          row('archive.tier', tierBadge(a.tier)),
+          row('archive.focus', focus)),
+        el('h2', { id: 'timeline-title' }, t('archive.timeline')),
+        timeline(a),
+        el('p', { class: 'hint' }, t('archive.auditNote'), ' ', t('time.zoneNote')));
+    } catch (error) {
+      if (disposed) return;
+      fill(body, el('p', { class: 'form-error' }, t('archive.failed', { detail: describe(error) })));
+      showError(t('archive.failed', { detail: describe(error) }));
+    }
+  })();
+
+  return () => { disposed = true; };
+}
+
+function timeline(a) {
+  const events = [];
+  for (const o of a.observations ?? []) {
+    events.push({ at: o.recordedAt, kind: 'observation', tier: null,
+      title: t('archive.observation', { category: label('category', o.category), severity: label('severity', o.severity) }),
+      lines: [o.note, t('archive.by', { role: label('role', o.observerRole) })] });
+  }
+  for (const al of a.alerts ?? []) {
+    events.push({ at: al.raisedAt, kind: 'alert', tier: al.tier,
+      title: al.previousTier && al.previousTier !== 'Green'
+        ? t('archive.alertRaisedFrom', { from: label('tier', al.previousTier), tier: label('tier', al.tier) })
+        : t('archive.alertRaised', { tier: label('tier', al.tier) }),
+      lines: [label('category', al.category)] });
+    if (al.acknowledgedAt) {
+      events.push({ at: al.acknowledgedAt, kind: 'action', title: t('archive.alertAcknowledged', { user: al.acknowledgedBy ?? '' }), lines: [] });
+    }
+    if (al.resolvedAt) {
+      events.push({ at: al.resolvedAt, kind: 'action', title: t('archive.alertResolved', { user: al.resolvedBy ?? '' }), lines: [al.resolutionNote] });
+    }
+  }
+  events.sort((x, y) => parseTime(y.at) - parseTime(x.at));
+  if (!events.length) return el('p', { class: 'muted' }, t('archive.timelineNone'));
+  return el('ol', { class: 'timeline', 'aria-labelledby': 'timeline-title' }, events.map((e) => el('li', { class: `tl tl-${e.kind}` },
+    el('time', { datetime: e.at }, formatDateTime(e.at)),
+    el('div', { class: 'tl-body' },
+      el('strong', {}, e.tier ? [tierBadge(e.tier), ' '] : null, e.title),
+      e.lines.filter(Boolean).map((line) => el('p', {}, line))))));
+}
