@@ -33,6 +33,7 @@ public static class GridSiloExtensions
             builder.Services.AddMonitorGridPostgres(connectionString!);
             builder.Services.AddSingleton<PostgresGridJournal>();
             builder.Services.AddSingleton<IGridJournal>(sp => sp.GetRequiredService<PostgresGridJournal>());
+            builder.Services.AddSingleton<IGridInsights, PostgresGridInsights>();
         }
 
         builder.Services.AddMonitorGridGrainServices();
@@ -71,7 +72,10 @@ public static class GridSiloExtensions
     public static IServiceCollection AddMonitorGridGrainServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IGridJournal, InMemoryGridJournal>();
+        // In memory, the UI's read models scan the same journal the grains write.
+        services.TryAddSingleton<InMemoryGridJournal>();
+        services.TryAddSingleton<IGridJournal>(sp => sp.GetRequiredService<InMemoryGridJournal>());
+        services.TryAddSingleton<IGridInsights>(sp => sp.GetRequiredService<InMemoryGridJournal>());
         services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RiskModelOptions>().BindConfiguration(RiskModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services;

@@ -1,7 +1,7 @@
 namespace MonitorGrid.Persistence;
 
 /// <summary>The journal of the in-memory demo mode: the same rules as PostgreSQL's, lost on exit.</summary>
-public sealed class InMemoryGridJournal : IGridJournal
+public sealed partial class InMemoryGridJournal : IGridJournal
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<JournalRecord>> _records = new(StringComparer.Ordinal);

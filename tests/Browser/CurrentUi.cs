@@ -35,6 +35,6 @@ public static class CurrentUi
     {
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = scopeName, Exact = true })).ToBeVisibleAsync();
-        await Expect(page.GetByText("已连接", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByText("实时连接", new() { Exact = true })).ToBeVisibleAsync();
     }
 }

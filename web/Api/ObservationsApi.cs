@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using MonitorGrid.Grains;
 using MonitorGrid.Hosting;
+using MonitorGrid.Persistence;
 using MonitorGrid.Web.Auth;
 using MonitorGrid.Web.Infrastructure;
 
@@ -9,6 +11,14 @@ namespace MonitorGrid.Web.Api;
 /// <summary>A quick observation from a phone. Enumerations arrive as strings so a bad one is a field error.</summary>
 public sealed record ObservationRequest(
     string? StudentId, string? Category, int? Severity, string? Note, DateTimeOffset? ObservedAt, string? IdempotencyKey);
+
+/// <summary>A student in the observation form's picker: who and which class, nothing about their state.</summary>
+public sealed record PickableStudent(string StudentId, string Name, string ClassId, string? ClassName);
+
+/// <summary>One of the caller's own submissions.</summary>
+public sealed record OwnObservation(
+    string ObservationId, string StudentId, string? StudentName, Category Category, int Severity, string? Note,
+    DateTimeOffset ObservedAt, DateTimeOffset RecordedAt);
 
 public static class ObservationsApi
 {
@@ -19,7 +29,79 @@ public static class ObservationsApi
     {
         var group = routes.MapGroup("/api/observations").WithTags("Observations").RequireAuthorization();
         group.MapPost("/", SubmitAsync).WithName("SubmitObservation");
+        group.MapGet("/students", FindStudentsAsync).WithName("FindStudentsToObserve");
+        group.MapGet("/mine", GetMineAsync).WithName("GetOwnObservations");
         return group;
+    }
+
+    public const int MaxPage = 200;
+
+    /// <summary>
+    /// The form's student picker: students in the caller's own scope by name or id prefix. Open to every
+    /// role that submits, committee members included, so it answers names and classes only.
+    /// </summary>
+    private static async Task<Results<Ok<PickableStudent[]>, ValidationProblem, ProblemHttpResult>> FindStudentsAsync(
+        string? q, int? limit, HttpContext http, IGridInsights insights, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(http.User);
+        if (caller is null || !Permissions.CanSubmit(caller.Role))
+        {
+            return Problems.Forbidden("This account may not submit observations.");
+        }
+
+        var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        var errors = new ValidationErrors();
+        if (limit is < 1 or > MaxPage)
+        {
+            errors.Add("limit", $"Between 1 and {MaxPage}.");
+        }
+
+        if (query is { Length: > 64 })
+        {
+            errors.Add("q", "At most 64 characters.");
+        }
+
+        // Nobody lists a city's two million names by scrolling.
+        if (query is null && caller.Scope.Kind == ScopeKind.City)
+        {
+            errors.Add("q", "Required for a city-wide account: type part of a name or an id.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var picks = await insights.FindStudentsAsync(caller.Scope, query, limit ?? 50, cancellationToken);
+        var classNames = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var classId in picks.Select(p => p.ClassId).Distinct(StringComparer.Ordinal))
+        {
+            classNames[classId] = (await grains.Class(classId).GetInfoAsync())?.Name;
+        }
+
+        return TypedResults.Ok<PickableStudent[]>([.. picks.Select(p => new PickableStudent(p.StudentId, p.Name, p.ClassId, classNames[p.ClassId]))]);
+    }
+
+    private static async Task<Results<Ok<OwnObservation[]>, ValidationProblem, ProblemHttpResult>> GetMineAsync(
+        int? limit, HttpContext http, IGridInsights insights, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(http.User);
+        if (caller is null)
+        {
+            return Problems.Forbidden("Sign in to see your submissions.");
+        }
+
+        if (limit is < 1 or > MaxPage)
+        {
+            var errors = new ValidationErrors();
+            errors.Add("limit", $"Between 1 and {MaxPage}.");
+            return errors.ToProblem();
+        }
+
+        var mine = await insights.SubmittedByAsync(caller.UserId, limit ?? 50, cancellationToken);
+        return TypedResults.Ok<OwnObservation[]>([.. mine.Select(m => new OwnObservation(
+            m.Observation.ObservationId, m.Observation.StudentId, m.StudentName, m.Observation.Category, m.Observation.Severity,
+            m.Observation.Note, m.Observation.ObservedAt, m.Observation.RecordedAt))]);
     }
 
     private static async Task<Results<Created<ObservationReceipt>, Ok<ObservationReceipt>, ValidationProblem, ProblemHttpResult>> SubmitAsync(

@@ -42,6 +42,7 @@ public static class WebExtensions
         services.Configure<JsonOptions>(o => GridJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
+        services.AddMemoryCache();
 
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenIssuer>();
@@ -122,6 +123,7 @@ public static class WebExtensions
         app.MapRosterApi();
         app.MapObservationsApi();
         app.MapScopesApi();
+        app.MapScopeInsightsApi();
         app.MapStudentsApi();
         app.MapAlertsApi();
         app.MapDiagnosticsApi();

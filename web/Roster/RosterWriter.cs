@@ -13,7 +13,7 @@ namespace MonitorGrid.Web.Roster;
 /// applied unless every row is valid, so a request is all-or-nothing against bad input.
 /// </summary>
 public sealed partial class RosterWriter(
-    IGrainFactory grains, IGridJournal journal, TimeProvider time, IOptions<AuthOptions> auth, ILogger<RosterWriter> logger)
+    IGrainFactory grains, IGridJournal journal, IGridInsights insights, TimeProvider time, IOptions<AuthOptions> auth, ILogger<RosterWriter> logger)
 {
     public const int MaxNameLength = 100;
     public const int MinPasswordLength = 4;
@@ -230,6 +230,15 @@ public sealed partial class RosterWriter(
         await Parallel.ForEachAsync(plan.Districts, options, async (d, _) => await grains.District(d.Id).RegisterAsync(d));
         await Parallel.ForEachAsync(plan.Schools, options, async (s, _) => await grains.School(s.Id).RegisterAsync(s));
         await Parallel.ForEachAsync(plan.Classes, options, async (c, _) => await grains.Class(c.Id).RegisterAsync(c));
+
+        // The tree the boards drill down is written here, once per request in one statement, rather than
+        // by each aggregate grain: a city's roster would otherwise cost a round trip per class. Written
+        // after the grains, so a listed child always answers; a failure in between heals on the next PUT.
+        await insights.RegisterNodesAsync(
+            [.. plan.Districts.Select(d => new RosterNode(ScopeKind.District, d.Id, null)),
+             .. plan.Schools.Select(s => new RosterNode(ScopeKind.School, s.Id, s.DistrictId)),
+             .. plan.Classes.Select(c => new RosterNode(ScopeKind.Class, c.Id, c.SchoolId))],
+            cancellationToken);
         var affected = new System.Collections.Concurrent.ConcurrentDictionary<Scope, byte>();
 
         // Students new to the grid are written to the status projection in bulk and stay inactive until

@@ -47,14 +47,18 @@ export function renderObserve(main, { session, toast, showError }) {
     if (!items.length && (search.value.trim() || !cityWide)) listNote.textContent = t('observe.noStudents');
   }
 
+  // Whether the last choice came from the keyboard, which must keep its place in the list.
+  let viaKeyboard = false;
+  list.addEventListener('keydown', () => { viaKeyboard = true; });
+  list.addEventListener('pointerdown', () => { viaKeyboard = false; });
+
   function choose(s) {
     chosen = s;
     chosenLine.hidden = false;
     fill(chosenLine, el('strong', {}, t('observe.chosen', { name: s.name })), ' ', el('span', { class: 'muted' }, s.className || s.classId), ' ',
-      el('button', { type: 'button', class: 'link-button', onclick: () => { chosen = null; chosenLine.hidden = true; studentSet.classList.remove('done'); renderStudents(); search.focus(); } }, t('observe.changeStudent')));
-    studentSet.classList.add('done');
-    // Straight on to the category: the next tap.
-    categorySet.querySelector('input')?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+      el('button', { type: 'button', class: 'link-button', onclick: () => { chosen = null; chosenLine.hidden = true; renderStudents(); search.focus(); } }, t('observe.changeStudent')));
+    // The list stays (arrow keys move through it); a tap scrolls on to the category, the next tap.
+    if (!viaKeyboard) categorySet.scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
 
   async function load(q) {
@@ -151,7 +155,6 @@ export function renderObserve(main, { session, toast, showError }) {
   function reset() {
     chosen = null;
     chosenLine.hidden = true;
-    studentSet.classList.remove('done');
     form.querySelectorAll('input[type=radio]').forEach((r) => { r.checked = false; });
     note.value = '';
     noteCount.textContent = t('observe.noteCount', { n: 0 });
