@@ -121,13 +121,13 @@ public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(Command(
             $"""
-            SELECT s.student_id, s.profile->>'name' AS name, s.class_id
+            SELECT s.student_id, s.profile->>'name', s.class_id
             FROM grid_student_status s
             WHERE {Filter(scope)}
               AND ($2::text IS NULL
                    OR strpos(lower(s.profile->>'name'), lower($2)) > 0
                    OR starts_with(lower(s.student_id), lower($2)))
-            ORDER BY s.class_id COLLATE "C", name COLLATE "C", s.student_id COLLATE "C"
+            ORDER BY s.class_id COLLATE "C", s.profile->>'name' COLLATE "C", s.student_id COLLATE "C"
             LIMIT $3
             """,
             scope, query, limit));

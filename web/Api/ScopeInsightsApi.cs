@@ -43,7 +43,7 @@ public static class ScopeInsightsApi
     private static async Task<Results<Ok<ScopeChild[]>, ProblemHttpResult>> GetChildrenAsync(
         string scope, HttpContext http, IGrainFactory grains, ScopeDirectory directory, IGridInsights insights, CancellationToken cancellationToken)
     {
-        var (target, problem) = await ReadableAsync(scope, http, directory);
+        var (target, problem) = await ScopeAccess.ReadableAsync(scope, Caller.From(http.User), directory);
         if (problem is not null)
         {
             return problem;
@@ -70,7 +70,7 @@ public static class ScopeInsightsApi
             return invalid;
         }
 
-        var (target, problem) = await ReadableAsync(scope, http, directory);
+        var (target, problem) = await ScopeAccess.ReadableAsync(scope, Caller.From(http.User), directory);
         if (problem is not null)
         {
             return problem;
@@ -96,7 +96,7 @@ public static class ScopeInsightsApi
             return invalid;
         }
 
-        var (target, problem) = await ReadableAsync(scope, http, directory);
+        var (target, problem) = await ScopeAccess.ReadableAsync(scope, Caller.From(http.User), directory);
         if (problem is not null)
         {
             return problem;
@@ -119,16 +119,5 @@ public static class ScopeInsightsApi
         var errors = new ValidationErrors();
         errors.Add("days", $"Between 1 and {MaxDays}.");
         return errors.ToProblem();
-    }
-
-    /// <summary>The parsed scope when the caller may read it, else the problem to answer.</summary>
-    private static async Task<(Scope? Target, ProblemHttpResult? Problem)> ReadableAsync(string scope, HttpContext http, ScopeDirectory directory)
-    {
-        if (!Scope.TryParse(scope, out var target))
-        {
-            return (null, Problems.BadRequest($"'{scope}' is not a scope: use city, district:{{id}}, school:{{id}}, class:{{id}} or student:{{id}}."));
-        }
-
-        return (target, await ScopeAccess.CheckAsync(Caller.From(http.User), target, directory));
     }
 }

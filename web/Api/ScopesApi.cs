@@ -18,18 +18,13 @@ public static class ScopesApi
         string scope, HttpContext http, IGrainFactory grains, ScopeDirectory directory)
     {
         var caller = Caller.From(http.User);
-        if (!Scope.TryParse(scope, out var target))
+        var (target, problem) = await ScopeAccess.ReadableAsync(scope, caller, directory);
+        if (problem is not null)
         {
-            return Problems.BadRequest($"'{scope}' is not a scope: use city, district:{{id}}, school:{{id}}, class:{{id}} or student:{{id}}.");
+            return problem;
         }
 
-        var access = await ScopeAccess.CheckAsync(caller, target, directory);
-        if (access is not null)
-        {
-            return access;
-        }
-
-        var status = await grains.ForScope(target).GetStatusAsync();
+        var status = await grains.ForScope(target!).GetStatusAsync();
         if (status is null)
         {
             return Problems.NotFound($"No scope '{target}'.");
@@ -42,6 +37,17 @@ public static class ScopesApi
 /// <summary>The one check for reading a scope, shared by the API and the hub.</summary>
 public static class ScopeAccess
 {
+    /// <summary>The parsed scope when <paramref name="caller"/> may read it, else the problem to answer (400, 403 or 404).</summary>
+    public static async Task<(Scope? Target, ProblemHttpResult? Problem)> ReadableAsync(string scope, Caller? caller, ScopeDirectory directory)
+    {
+        if (!Scope.TryParse(scope, out var target))
+        {
+            return (null, Problems.BadRequest($"'{scope}' is not a scope: use city, district:{{id}}, school:{{id}}, class:{{id}} or student:{{id}}."));
+        }
+
+        return (target, await CheckAsync(caller, target, directory));
+    }
+
     /// <summary>Null when <paramref name="caller"/> may read <paramref name="target"/>; otherwise the problem to answer.</summary>
     public static async Task<ProblemHttpResult?> CheckAsync(Caller? caller, Scope target, ScopeDirectory directory)
     {
