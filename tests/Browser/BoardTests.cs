@@ -124,6 +124,7 @@ public sealed class BoardTests(BrowserFixture browser)
         await Expect(timeline).ToContainTextAsync("预警产生：危机");
         await Expect(timeline).ToContainTextAsync("预警已确认（psy-jinshui-02）");
         await Expect(page.Locator(".facts")).ToContainTextAsync("S000021");
+        await Expect(page.Locator(".facts")).ToContainTextAsync("金水区第二中学");
         await page.AssertAccessibleAsync("archive");
         await page.SaveScreenshotAsync("archive");
     }
@@ -169,5 +170,26 @@ public sealed class BoardTests(BrowserFixture browser)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_board_that_loses_its_connection_says_so_and_resyncs_from_the_snapshot_when_it_returns()
+    {
+        await using var context = await browser.DesktopContextAsync();
+        var page = await context.NewPageAsync();
+        await browser.SignInToAsync(page, "dc-erqi", "二七区");
+        await GridUi.ExpectBoardAsync(page, "二七区");
+        var connection = page.Locator(".conn");
+
+        await context.SetOfflineAsync(true);
+        // The client notices a dead socket by its server timeout (30 s), so allow for that.
+        await Expect(connection).Not.ToHaveTextAsync("实时连接", new() { Timeout = 60_000 });
+        await page.SaveScreenshotAsync("board-reconnecting");
+        var missed = await browser.ObserveAsync("ht-erqi-01-7-1", "S000045", "SelfHarm", 3, "reconnect-missed");
+
+        await context.SetOfflineAsync(false);
+
+        await Expect(connection).ToHaveTextAsync("实时连接", new() { Timeout = 60_000 });
+        await Expect(GridUi.AlertRow(page, missed)).ToContainTextAsync("危机");
     }
 }

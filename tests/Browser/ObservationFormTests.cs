@@ -33,6 +33,8 @@ public sealed class ObservationFormTests(BrowserFixture browser)
         await Expect(row).ToContainTextAsync("危机");
         await Expect(row).ToContainTextAsync("自伤迹象");
         await Expect(board.Locator("ol.feed")).ToContainTextAsync($"新预警：{name}");
+        // The units below follow a moment later: the school now shows a Red student, marked by an icon.
+        await Expect(board.Locator("table.children tr").Filter(new() { HasText = "金水区第一中学" }).Locator(".red-count")).ToHaveCountAsync(1);
         Assert.Equal(42, await board.EvaluateAsync<int>("() => window.__sameDocument"));
         await board.SaveScreenshotAsync("board-district-live-red");
         await form.SaveScreenshotAsync("observe-phone-sent");

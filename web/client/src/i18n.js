@@ -45,6 +45,15 @@ export function parseTime(iso) {
   return typeof iso === 'string' ? Date.parse(iso.replace(/(\.\d{3})\d+/, '$1')) : NaN;
 }
 
+/** Orders two ISO instants; the digits below a millisecond break ties. */
+export function compareTime(a, b) {
+  const d = parseTime(a) - parseTime(b);
+  if (d) return d;
+  const fraction = (iso) => ((/\.(\d+)/.exec(iso || '') || [])[1] || '').padEnd(9, '0');
+  const fa = fraction(a), fb = fraction(b);
+  return fa < fb ? -1 : fa > fb ? 1 : 0;
+}
+
 const formatters = new Map();
 function formatter(kind) {
   const key = `${current}|${kind}`;

@@ -24,6 +24,10 @@ export function renderArchive(main, { session, studentId, showError }) {
     try {
       const a = await get(`/api/students/${encodeURIComponent(studentId)}`);
       if (disposed) return;
+      // Names of the class, school and district where the reader may see them; the ids otherwise.
+      const [cls, school, district] = await Promise.all([`class:${a.classId}`, `school:${a.schoolId}`, `district:${a.districtId}`]
+        .map((scope) => get(`/api/scopes/${encodeURIComponent(scope)}`).then((s) => s.name, () => null)));
+      if (disposed) return;
       document.title = `${a.name} · ${t('archive.title')}`;
       const row = (key, value) => [el('dt', {}, t(key)), el('dd', {}, value)];
       const focus = a.focusGroups?.length ? a.focusGroups.map((g) => label('focus', g)).join('、') : t('archive.focusNone');
@@ -32,9 +36,9 @@ export function renderArchive(main, { session, studentId, showError }) {
         el('dl', { class: 'facts' },
           row('archive.id', a.studentId),
           row('archive.gender', label('gender', a.gender ?? '')),
-          row('archive.class', el('a', { href: `#/board/class:${a.classId}` }, a.classId)),
-          row('archive.school', el('a', { href: `#/board/school:${a.schoolId}` }, a.schoolId)),
-          row('archive.district', a.districtId),
+          row('archive.class', cls ? el('a', { href: `#/board/class:${a.classId}` }, cls) : a.classId),
+          row('archive.school', school ? el('a', { href: `#/board/school:${a.schoolId}` }, school) : a.schoolId),
+          row('archive.district', district ? el('a', { href: `#/board/district:${a.districtId}` }, district) : a.districtId),
           row('archive.tier', tierBadge(a.tier)),
           row('archive.focus', focus)),
         el('h2', { id: 'timeline-title' }, t('archive.timeline')),

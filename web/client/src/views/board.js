@@ -2,7 +2,7 @@
 // role may take, a 30-day trend, a category breakdown, the units below to drill into, and a live feed.
 // The snapshot from Watch replaces everything after each (re)connect; `status` keeps it current.
 import { el, fill } from '../dom.js';
-import { t, label, formatDateTime, formatAgo, formatClock, formatDay, parseTime } from '../i18n.js';
+import { t, label, formatDateTime, formatAgo, formatClock, formatDay, parseTime, compareTime } from '../i18n.js';
 import { api, get, describe } from '../api.js';
 import { LiveScope } from '../hub.js';
 import { trendChart, categoryChart } from '../charts.js';
@@ -280,7 +280,7 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
 
   // After a change under the scope: refresh the units below soon, the charts a little later.
   function changed() {
-    if (!childrenTimer) childrenTimer = setTimeout(() => { childrenTimer = 0; loadChildren(); }, 3000);
+    if (!childrenTimer) childrenTimer = setTimeout(() => { childrenTimer = 0; loadChildren(); }, 1000);
     clearTimeout(insightsTimer);
     insightsTimer = setTimeout(loadInsights, 15000);
   }
@@ -314,7 +314,8 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
 
   const live = new LiveScope(scope, {
     onSnapshot: (snapshot, resynced) => { apply(snapshot); if (resynced) { toast(t('conn.resynced')); changed(); } },
-    onStatus: (s) => { apply(s); changed(); },
+    // Pushes are one-way messages and may overtake each other: an older status never replaces a newer one.
+    onStatus: (s) => { if (!status || compareTime(s.updatedAt, status.updatedAt) >= 0) { apply(s); changed(); } },
     onAlert: (e) => addFeed(e),
     onState: setConnection,
     onError: (error) => { setConnection('disconnected'); showError(t('board.failed', { detail: error?.message ?? String(error) })); },
