@@ -42,7 +42,9 @@ export function renderObserve(main, { session, toast, showError }) {
       return el('div', { class: 'choice' },
         el('input', { type: 'radio', name: 'student', id, value: s.studentId, checked: chosen?.studentId === s.studentId,
           onchange: () => choose(s) }),
-        el('label', { for: id }, el('span', { class: 'choice-main' }, s.name), el('span', { class: 'choice-sub' }, s.className || s.classId)));
+        el('label', { for: id }, el('span', { class: 'choice-main' }, s.name),
+          // Two classmates may share a name: the student number tells them apart.
+          el('span', { class: 'choice-sub' }, `${s.className || s.classId} · ${s.studentId}`)));
     }));
     if (!items.length && (search.value.trim() || !cityWide)) listNote.textContent = t('observe.noStudents');
   }
