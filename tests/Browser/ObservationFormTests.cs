@@ -125,4 +125,30 @@ public sealed class ObservationFormTests(BrowserFixture browser)
         await Expect(page.Locator("#mine-list li")).ToHaveCountAsync(1);
         await Expect(page.Locator("#mine-list")).ToContainTextAsync("情绪低落 · 轻度");
     }
+
+    [Fact]
+    public async Task The_form_opens_without_network_once_it_has_been_used_and_what_is_reported_then_is_sent_later()
+    {
+        await using var phone = await browser.PhoneContextAsync();
+        var page = await phone.NewPageAsync();
+        await browser.SignInToAsync(page, "cm-jinshui-01-7-2-2", "快速上报");
+        await Expect(page.Locator("label[for=\"obs-student-S000012\"]")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => navigator.serviceWorker.ready.then(() => true)"));
+
+        await phone.SetOfflineAsync(true);
+        await page.ReloadAsync();
+
+        // The shell comes from the phone, the list of classmates from the last time it was loaded.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "快速上报", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByText("当前离线，显示的是上次加载的名单。")).ToBeVisibleAsync();
+        var name = await GridUi.TapStudentAsync(page, "S000012");
+        await GridUi.TapCategoryAsync(page, "Bullying");
+        await GridUi.TapSeverityAsync(page, "重度");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "待发送（1）" })).ToBeVisibleAsync();
+
+        await phone.SetOfflineAsync(false);
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "待发送（0）" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#mine-list")).ToContainTextAsync($"{name} · 欺凌冲突 · 重度");
+    }
 }

@@ -110,6 +110,8 @@ function boot() {
   });
   outbox.onChange(() => shell());
   outbox.start();
+  // Keeps the shell on the device so the form opens without network (needs HTTPS, or localhost).
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
   route();
 }
 
