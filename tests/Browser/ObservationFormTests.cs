@@ -151,4 +151,27 @@ public sealed class ObservationFormTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "待发送（0）" })).ToBeVisibleAsync();
         await Expect(page.Locator("#mine-list")).ToContainTextAsync($"{name} · 欺凌冲突 · 重度");
     }
+
+    [Fact]
+    public async Task A_report_refused_for_an_expired_session_is_kept_and_sent_after_signing_in_again()
+    {
+        await using var phone = await browser.PhoneContextAsync();
+        var page = await phone.NewPageAsync();
+        await browser.SignInToAsync(page, "cm-jinshui-02-7-1-1", "快速上报");
+        await Expect(page.Locator("label[for=\"obs-student-S000023\"]")).ToBeVisibleAsync();
+        // From now on the server refuses the session's token, as after it expired or the signing key rotated.
+        await page.RouteAsync("**/api/observations", route => route.Request.Method == "POST"
+            ? route.FulfillAsync(new() { Status = 401 })
+            : route.ContinueAsync());
+
+        var name = await GridUi.TapStudentAsync(page, "S000023");
+        await GridUi.TapCategoryAsync(page, "Family");
+        await GridUi.TapSeverityAsync(page, "中度");
+
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "登录已过期" })).ToBeVisibleAsync();
+        await page.UnrouteAllAsync();
+        await browser.SignInToAsync(page, "cm-jinshui-02-7-1-1", "快速上报");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "待发送（0）" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#mine-list")).ToContainTextAsync($"{name} · 家庭变故 · 中度");
+    }
 }

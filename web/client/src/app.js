@@ -11,6 +11,7 @@ import { renderBoard } from './views/board.js';
 import { renderArchive } from './views/archive.js';
 
 let dispose = null;
+let flash = ''; // an error to show on the next screen (e.g. why the user is back at sign-in)
 let toastTimer = 0;
 
 /** Where a user lands: boards for those who may read them, the form for the rest. */
@@ -70,7 +71,8 @@ function shell() {
 async function route() {
   const hash = location.hash || '#/';
   const s = session.current();
-  showError('');
+  showError(flash);
+  flash = '';
   if (dispose) { const d = dispose; dispose = null; await d(); }
   shell();
   const main = $('main');
@@ -105,7 +107,7 @@ function boot() {
   window.addEventListener('hashchange', () => route());
   onSessionExpired(() => {
     session.signOut();
-    showError(t('login.expired'));
+    flash = t('login.expired');
     go('#/login');
   });
   outbox.onChange(() => shell());

@@ -15,7 +15,12 @@ const keyFor = (userId) => `mg.outbox.${userId}`;
 /** The queued observations of the signed-in (or last) user, oldest first. */
 export function items() {
   const userId = current()?.userId ?? lastUserId();
-  if (!userId) return [];
+  return userId ? itemsOf(userId) : [];
+}
+
+// Every change names its user: a send that ends in 401 signs the user out while it is still
+// updating that user's queue, and must not lose it.
+function itemsOf(userId) {
   try {
     return JSON.parse(localStorage.getItem(keyFor(userId)) || '[]');
   } catch {
@@ -29,7 +34,7 @@ function save(userId, list) {
 }
 
 function update(userId, key, change) {
-  const list = items().map((item) => (item.body.idempotencyKey === key ? { ...item, ...change } : item));
+  const list = itemsOf(userId).map((item) => (item.body.idempotencyKey === key ? { ...item, ...change } : item));
   save(userId, list);
 }
 
@@ -55,7 +60,7 @@ export function newKey() {
 export async function submit(body, studentName) {
   const s = current();
   const item = { body: { ...body, idempotencyKey: body.idempotencyKey ?? newKey() }, studentName, queuedAt: new Date().toISOString(), state: 'pending' };
-  save(s.userId, [...items(), item]);
+  save(s.userId, [...itemsOf(s.userId), item]);
   return sendOne(s.userId, item);
 }
 
@@ -64,7 +69,7 @@ async function sendOne(userId, item) {
   update(userId, key, { state: 'sending' });
   try {
     const { body: receipt } = await api('POST', '/api/observations', item.body);
-    save(userId, items().filter((i) => i.body.idempotencyKey !== key));
+    save(userId, itemsOf(userId).filter((i) => i.body.idempotencyKey !== key));
     failures = 0;
     return { state: 'sent', receipt, item };
   } catch (error) {
@@ -85,7 +90,7 @@ export function flush() {
   flushing = (async () => {
     const s = current();
     if (!s) return;
-    for (const item of items()) {
+    for (const item of itemsOf(s.userId)) {
       if (item.state === 'failed') continue;
       const result = await sendOne(s.userId, item);
       if (result.state === 'queued') break;
@@ -112,7 +117,7 @@ export function retry(key) {
 export function discard(key) {
   const s = current();
   if (!s) return;
-  save(s.userId, items().filter((i) => i.body.idempotencyKey !== key));
+  save(s.userId, itemsOf(s.userId).filter((i) => i.body.idempotencyKey !== key));
 }
 
 export function pendingCount() {

@@ -18,12 +18,15 @@ export function current() {
   return session;
 }
 
-/** The last user, even when the token expired: the outbox is kept per user. */
-export const lastUserId = () => session?.userId ?? null;
+const LAST_USER_KEY = 'mg.lastUser';
+
+/** The last user, even after signing out or expiry: the outbox is kept per user. */
+export const lastUserId = () => session?.userId ?? localStorage.getItem(LAST_USER_KEY);
 
 export function signIn(userId, response) {
   session = { userId, token: response.accessToken, expiresAt: response.expiresAt, role: response.role, scope: response.scope };
   localStorage.setItem(KEY, JSON.stringify(session));
+  localStorage.setItem(LAST_USER_KEY, userId);
   return session;
 }
 
