@@ -17,8 +17,11 @@ public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     public GridWebFactory() => UseKestrel(0);
 
-    /// <summary>A host of its own whose every clock (grains, API, tokens) is <paramref name="time"/>.</summary>
-    public GridWebFactory(TimeProvider time)
+    /// <summary>
+    /// A host of its own whose every clock (grains, API, tokens) is <paramref name="time"/>. Not public: xunit
+    /// allows a collection fixture one public constructor.
+    /// </summary>
+    internal GridWebFactory(TimeProvider time)
         : this() => _time = time;
 
     public Uri BaseAddress { get; private set; } = null!;
