@@ -230,6 +230,24 @@ public sealed class The_UI_read_endpoints_answer_within_the_callers_scope(GridWe
         await (await committee.GetAsync("/api/observations/mine?limit=500")).AssertFieldErrorAsync("limit");
     }
 
+    [Fact]
+    public async Task The_openapi_document_names_every_UI_read()
+    {
+        using var anonymous = web.CreateClient();
+
+        var document = await (await anonymous.GetAsync("/openapi/v1.json")).JsonAsync();
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("operationId", out _))
+                .Select(o => (path.Name, o.Name, o.Value.GetProperty("operationId").GetString())))
+            .ToList();
+        Assert.Contains(("/api/scopes/{scope}/children", "get", "GetScopeChildren"), operations);
+        Assert.Contains(("/api/scopes/{scope}/trend", "get", "GetScopeTrend"), operations);
+        Assert.Contains(("/api/scopes/{scope}/categories", "get", "GetScopeCategories"), operations);
+        Assert.Contains(("/api/observations/students", "get", "FindStudentsToObserve"), operations);
+        Assert.Contains(("/api/observations/mine", "get", "GetOwnObservations"), operations);
+    }
+
     /// <summary>A child's counts and number of open alerts.</summary>
     private static (TierCounts Counts, int OpenAlerts) Summary(JsonElement child) =>
         (child.GetProperty("counts").Deserialize<TierCounts>()!, child.GetProperty("openAlerts").GetInt32());

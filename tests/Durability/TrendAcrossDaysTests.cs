@@ -67,6 +67,8 @@ public sealed class The_trend_and_categories_follow_the_clock_across_beijing_day
         Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
 
         var onDayFour = await DurableCity.GetJsonAsync(psych, $"/api/scopes/school:{p}-h/trend?days=5");
+        // Asked again the next day, within the cache's interval: not yesterday's answer.
+        var classOnDayFour = await DurableCity.GetJsonAsync(psych, $"/api/scopes/class:{p}-c/trend?days=3");
 
         Assert.Equal("Asia/Shanghai", onDayFour.GetProperty("timeZone").GetString());
         Assert.Equal(
@@ -78,6 +80,7 @@ public sealed class The_trend_and_categories_follow_the_clock_across_beijing_day
                 (Date(day1.AddDays(3)), new TierCounts(3, 1, 0, 0)),
             ],
             Days(onDayFour));
+        Assert.Equal(Days(onDayFour)[2..], Days(classOnDayFour));
 
         // Categories by when observed, in the last N days back from now (day four, 09:00).
         Assert.Equal(("SelfHarm", 1), await ReportedAsync(psych, $"class:{p}-c", 1));
