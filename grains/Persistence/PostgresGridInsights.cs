@@ -190,7 +190,13 @@ public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
         command.Parameters.Add(Text(scope.Kind == ScopeKind.City ? null : scope.Id));
         foreach (var value in values)
         {
-            command.Parameters.Add(value is null or string ? Text((string?)value) : new NpgsqlParameter { Value = value });
+            command.Parameters.Add(value switch
+            {
+                null or string => Text((string?)value),
+                // Npgsql writes timestamptz from UTC offsets only; callers may pass any (the trend's start is Beijing midnight).
+                DateTimeOffset instant => new NpgsqlParameter { Value = instant.ToUniversalTime() },
+                _ => new NpgsqlParameter { Value = value },
+            });
         }
 
         return command;

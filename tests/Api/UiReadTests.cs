@@ -26,48 +26,63 @@ public sealed class The_UI_read_endpoints_answer_within_the_callers_scope(GridWe
     private async Task<HttpClient> AsAsync(string userId) =>
         userId == "admin" ? await web.ClientForAsync("admin") : await web.ClientForAsync(userId, StaffPassword);
 
-    private static async Task<HttpResponseMessage> ObserveAsync(HttpClient client, string studentId, string category, string key, DateTimeOffset? observedAt = null)
+    private static async Task<HttpResponseMessage> ObserveAsync(
+        HttpClient client, string studentId, string category, string key, DateTimeOffset? observedAt = null, int severity = 1)
     {
-        var response = await client.PostAsJsonAsync("/api/observations", new { studentId, category, severity = 1, idempotencyKey = key, observedAt });
+        var response = await client.PostAsJsonAsync("/api/observations", new { studentId, category, severity, idempotencyKey = key, observedAt });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return response;
     }
 
     [Fact]
-    public async Task Children_list_the_units_below_with_their_counts_and_open_alerts()
+    public async Task Children_list_the_units_below_with_their_counts_and_open_alerts_from_the_city_down_to_a_class()
     {
-        await EnsureRosterAsync();
-        using var teacher = await AsAsync("ui-ht1");
-        await ObserveAsync(teacher, "ui-s1", "SelfHarm", "ui-children-red");
-        using var dc = await AsAsync("ui-dc");
-
-        var schools = await (await dc.GetAsync("/api/scopes/district:ui-d/children")).JsonAsync();
-        var classes = await (await dc.GetAsync("/api/scopes/school:ui-h1/children")).JsonAsync();
-
-        var school = Assert.Single(schools.EnumerateArray());
-        Assert.Equal(("school:ui-h1", "界面一中"), (school.GetProperty("scope").GetString(), school.GetProperty("name").GetString()));
-        Assert.Equal(3, school.GetProperty("counts").EnumerateObject().Sum(p => p.Value.GetInt32()));
-        Assert.Equal(["class:ui-c1", "class:ui-c2"], classes.Strings("scope"));
-        var c1 = classes[0];
-        Assert.Equal(1, c1.GetProperty("counts").GetProperty("Red").GetInt32());
-        Assert.Equal(1, c1.GetProperty("openAlerts").GetInt32());
-        Assert.Equal(0, (await (await dc.GetAsync("/api/scopes/class:ui-c1/children")).JsonAsync()).GetArrayLength());
-
+        // A tree of this test's own, so that other tests' observations do not change its counts.
+        await web.PutRosterAsync(Roster(
+            districts: [District("ui-kd")],
+            schools: [School("ui-kh", "ui-kd", "下钻中学")],
+            classes: [Class("ui-kc1", "ui-kh"), Class("ui-kc2", "ui-kh")],
+            students: [Student("ui-ks1", "ui-kc1"), Student("ui-ks2", "ui-kc1"), Student("ui-ks3", "ui-kc2")]));
         using var admin = await AsAsync("admin");
+        await ObserveAsync(admin, "ui-ks1", "SelfHarm", "ui-kids-red");
+        await ObserveAsync(admin, "ui-ks3", "Withdrawal", "ui-kids-yellow", severity: 2);
+
         var districts = await (await admin.GetAsync("/api/scopes/city/children")).JsonAsync();
-        Assert.Contains("district:ui-d", districts.Strings("scope"));
+        var schools = await (await admin.GetAsync("/api/scopes/district:ui-kd/children")).JsonAsync();
+        var classes = await (await admin.GetAsync("/api/scopes/school:ui-kh/children")).JsonAsync();
+
+        Assert.Equal(districts.Strings("scope").Order(StringComparer.Ordinal), districts.Strings("scope"));
+        var district = districts.EnumerateArray().Single(d => d.GetProperty("scope").GetString() == "district:ui-kd");
+        // A district lists Orange and Red alerts only; a school and a class list every open alert.
+        Assert.Equal((new TierCounts(1, 1, 0, 1), 1), Summary(district));
+        var school = Assert.Single(schools.EnumerateArray());
+        Assert.Equal(("school:ui-kh", "下钻中学"), (school.GetProperty("scope").GetString(), school.GetProperty("name").GetString()));
+        Assert.Equal((new TierCounts(1, 1, 0, 1), 2), Summary(school));
+        Assert.Equal(["class:ui-kc1", "class:ui-kc2"], classes.Strings("scope"));
+        Assert.Equal([(new TierCounts(1, 0, 0, 1), 1), (new TierCounts(0, 1, 0, 0), 1)], classes.EnumerateArray().Select(Summary));
+        Assert.Equal(0, (await (await admin.GetAsync("/api/scopes/class:ui-kc1/children")).JsonAsync()).GetArrayLength());
+        Assert.Equal(0, (await (await admin.GetAsync("/api/scopes/student:ui-ks1/children")).JsonAsync()).GetArrayLength());
+
+        // The city bureau sees no identities, but the number of alerts is a count: it gets it.
+        using var bureau = await web.ClientForAsync("city");
+        var seenByBureau = await (await bureau.GetAsync("/api/scopes/city/children")).JsonAsync();
+        Assert.Equal(district.GetRawText(), seenByBureau.EnumerateArray().Single(d => d.GetProperty("scope").GetString() == "district:ui-kd").GetRawText());
     }
 
     [Fact]
     public async Task A_school_added_by_a_later_roster_appears_among_the_children()
     {
-        await EnsureRosterAsync();
-        await web.PutRosterAsync(Roster(schools: [School("ui-h2", "ui-d", "界面二中")]));
-        using var dc = await AsAsync("ui-dc");
+        await web.PutRosterAsync(Roster(districts: [District("ui-ld")], schools: [School("ui-lh1", "ui-ld")]));
+        using var admin = await AsAsync("admin");
+        var first = await (await admin.GetAsync("/api/scopes/district:ui-ld/children")).JsonAsync();
 
-        var schools = await (await dc.GetAsync("/api/scopes/district:ui-d/children")).JsonAsync();
+        await web.PutRosterAsync(Roster(schools: [School("ui-lh2", "ui-ld", "后来的中学")]));
+        var then = await (await admin.GetAsync("/api/scopes/district:ui-ld/children")).JsonAsync();
 
-        Assert.Equal(["school:ui-h1", "school:ui-h2"], schools.Strings("scope"));
+        Assert.Equal(["school:ui-lh1"], first.Strings("scope"));
+        Assert.Equal(["school:ui-lh1", "school:ui-lh2"], then.Strings("scope"));
+        Assert.Equal("后来的中学", then[1].GetProperty("name").GetString());
+        Assert.Equal(TierCounts.Zero, then[1].GetProperty("counts").Deserialize<TierCounts>());
     }
 
     [Theory]
@@ -163,6 +178,24 @@ public sealed class The_UI_read_endpoints_answer_within_the_callers_scope(GridWe
     }
 
     [Fact]
+    public async Task A_head_teacher_picks_only_from_their_own_class_and_a_psych_teacher_from_the_whole_school()
+    {
+        await EnsureRosterAsync();
+        using var teacher = await AsAsync("ui-ht1");
+        using var psych = await AsAsync("ui-psy");
+
+        var teachers = await (await teacher.GetAsync("/api/observations/students?q=ui-s")).JsonAsync();
+        var otherClass = await (await teacher.GetAsync("/api/observations/students?q=ui-s3")).JsonAsync();
+        var psychs = await (await psych.GetAsync("/api/observations/students?q=ui-s")).JsonAsync();
+
+        Assert.Equal(["ui-s1", "ui-s2"], teachers.Strings("studentId"));
+        Assert.Equal(0, otherClass.GetArrayLength());
+        // By class id, then by name.
+        Assert.Equal(["ui-s1", "ui-s2", "ui-s3"], psychs.Strings("studentId"));
+        Assert.Equal(["七(1)班", "七(1)班", "七(2)班"], psychs.Strings("className"));
+    }
+
+    [Fact]
     public async Task The_picker_refuses_a_bad_limit_and_a_city_wide_list_without_a_query()
     {
         await EnsureRosterAsync();
@@ -196,4 +229,26 @@ public sealed class The_UI_read_endpoints_answer_within_the_callers_scope(GridWe
         Assert.DoesNotContain("Academic", mine.Strings("category"));
         await (await committee.GetAsync("/api/observations/mine?limit=500")).AssertFieldErrorAsync("limit");
     }
+
+    [Fact]
+    public async Task The_openapi_document_names_every_UI_read()
+    {
+        using var anonymous = web.CreateClient();
+
+        var document = await (await anonymous.GetAsync("/openapi/v1.json")).JsonAsync();
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("operationId", out _))
+                .Select(o => (path.Name, o.Name, o.Value.GetProperty("operationId").GetString())))
+            .ToList();
+        Assert.Contains(("/api/scopes/{scope}/children", "get", "GetScopeChildren"), operations);
+        Assert.Contains(("/api/scopes/{scope}/trend", "get", "GetScopeTrend"), operations);
+        Assert.Contains(("/api/scopes/{scope}/categories", "get", "GetScopeCategories"), operations);
+        Assert.Contains(("/api/observations/students", "get", "FindStudentsToObserve"), operations);
+        Assert.Contains(("/api/observations/mine", "get", "GetOwnObservations"), operations);
+    }
+
+    /// <summary>A child's counts and number of open alerts.</summary>
+    private static (TierCounts Counts, int OpenAlerts) Summary(JsonElement child) =>
+        (child.GetProperty("counts").Deserialize<TierCounts>()!, child.GetProperty("openAlerts").GetInt32());
 }

@@ -77,6 +77,14 @@ public sealed class HostRestartTests(PostgresServer postgres)
             Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
             city.Lineage[C(2)] = ("rs-d2-h2-c1", "rs-d2-h2", "rs-d2");
 
+            // A school and class added by a later roster, with no students yet: the drill-down lists them.
+            var later = await admin.PutAsJsonAsync("/api/roster", new
+            {
+                schools = new[] { new { id = "rs-d2-h3", districtId = "rs-d2", name = "rs-d2-h3 中学" } },
+                classes = new[] { new { id = "rs-d2-h3-c1", schoolId = "rs-d2-h3", grade = 7, name = "rs-d2-h3-c1 班" } },
+            });
+            Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+
             var before = await CaptureAsync(host, city);
             var adminToken = await host.TokenForAsync(DurableGridHost.AdminId, DurableGridHost.AdminPassword);
             var events = await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_events");
@@ -95,6 +103,21 @@ public sealed class HostRestartTests(PostgresServer postgres)
             {
                 Assert.Equal(snapshot, after.Watched[scope]);
             }
+
+            // What the UI reads from its own tables (the roster tree, the observer index) is there too.
+            foreach (var (read, answer) in before.Ui)
+            {
+                Assert.Equal((read, answer), (read, after.Ui[read]));
+            }
+
+            Assert.Equal(
+                ["school:rs-d2-h1", "school:rs-d2-h2", "school:rs-d2-h3"],
+                JsonDocument.Parse(after.Ui["admin /api/scopes/district:rs-d2/children"]).RootElement.EnumerateArray().Select(c => DurableCity.Text(c, "scope")));
+            var emptyClass = Assert.Single(JsonDocument.Parse(after.Ui["admin /api/scopes/school:rs-d2-h3/children"]).RootElement.EnumerateArray());
+            Assert.Equal(TierCounts.Zero, emptyClass.GetProperty("counts").Deserialize<TierCounts>(DurableCity.Wire));
+            Assert.Equal(
+                [A(3), A(2), A(1)],
+                JsonDocument.Parse(after.Ui["rs-ht /api/observations/mine"]).RootElement.EnumerateArray().Select(o => DurableCity.Text(o, "studentId")));
 
             // What it all should be, spelled out.
             var cityStatus = JsonDocument.Parse(after.Read.Statuses["city"]).RootElement;
@@ -198,11 +221,33 @@ public sealed class HostRestartTests(PostgresServer postgres)
     }
 
     /// <summary>
-    /// Every scope's status and every student's archive (see <see cref="DurableCity.CaptureAsync"/>), and what a
-    /// board's <c>Watch</c> returns for every aggregate scope (without <c>updatedAt</c>), as admin.
+    /// Every scope's status and every student's archive (see <see cref="DurableCity.CaptureAsync"/>), what a
+    /// board's <c>Watch</c> returns for every aggregate scope (without <c>updatedAt</c>), as admin, and the UI's
+    /// reads: the children of every aggregate scope and of the school added later, and each staff member's
+    /// own submissions and student picker, keyed by "user path".
     /// </summary>
-    private static async Task<(Captured Read, Dictionary<string, string> Watched)> CaptureAsync(DurableGridHost host, DurableCity city)
+    private static async Task<(Captured Read, Dictionary<string, string> Watched, Dictionary<string, string> Ui)> CaptureAsync(
+        DurableGridHost host, DurableCity city)
     {
+        var ui = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var admin = await host.AdminClientAsync())
+        {
+            foreach (var scope in city.AggregateScopes.Append("school:rs-d2-h3"))
+            {
+                var path = $"/api/scopes/{scope}/children";
+                ui[$"admin {path}"] = (await DurableCity.GetJsonAsync(admin, path)).GetRawText();
+            }
+        }
+
+        foreach (var (user, _, _) in city.Staff)
+        {
+            using var client = await host.ClientForAsync(user, DurableCity.StaffPassword);
+            foreach (var path in (string[])["/api/observations/mine", "/api/observations/students?limit=200"])
+            {
+                ui[$"{user} {path}"] = (await DurableCity.GetJsonAsync(client, path)).GetRawText();
+            }
+        }
+
         var read = await DurableCity.CaptureAsync(
             host, city.AggregateScopes.Concat(city.Students.Select(s => $"student:{s}")), city.Students);
         var watched = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -213,6 +258,6 @@ public sealed class HostRestartTests(PostgresServer postgres)
             watched[scope] = JsonSerializer.Serialize(snapshot with { UpdatedAt = default }, DurableCity.Wire);
         }
 
-        return (read, watched);
+        return (read, watched, ui);
     }
 }

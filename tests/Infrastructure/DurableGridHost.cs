@@ -20,12 +20,17 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
 
     private GridSessions? _sessions;
 
-    /// <summary>A host not started yet; <see cref="StartAsync(TimeSpan?)"/> starts it.</summary>
-    public DurableGridHost(string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey)
+    /// <summary>
+    /// A host not started yet; <see cref="StartAsync(TimeSpan?)"/> starts it. With <paramref name="time"/>, every
+    /// clock of the host (grains, API, tokens) is that one.
+    /// </summary>
+    public DurableGridHost(
+        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey, TimeProvider? time = null)
     {
         ConnectionString = connectionString;
         AdminPasswordSetting = adminPassword;
         SigningKeySetting = signingKey;
+        Time = time;
         UseKestrel(0);
     }
 
@@ -37,13 +42,16 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
 
     public string SigningKeySetting { get; }
 
+    /// <summary>The host's clock when a test gives one; null for the system's.</summary>
+    public TimeProvider? Time { get; }
+
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Starts a host on <paramref name="connectionString"/> and waits until <c>/health/ready</c> is 200.</summary>
     public static async Task<DurableGridHost> StartAsync(
-        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey)
+        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey, TimeProvider? time = null)
     {
-        var host = new DurableGridHost(connectionString, adminPassword, signingKey);
+        var host = new DurableGridHost(connectionString, adminPassword, signingKey, time);
         try
         {
             await host.StartAsync();
@@ -69,7 +77,7 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
     public async Task<DurableGridHost> RestartAsync()
     {
         await DisposeAsync();
-        return await StartAsync(ConnectionString, AdminPasswordSetting, SigningKeySetting);
+        return await StartAsync(ConnectionString, AdminPasswordSetting, SigningKeySetting, Time);
     }
 
     /// <summary>The status code of a health endpoint, or null when the request itself failed.</summary>
@@ -144,5 +152,6 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:SiloPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        TestClock.Use(builder, Time);
     }
 }

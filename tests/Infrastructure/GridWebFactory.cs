@@ -12,9 +12,17 @@ namespace MonitorGrid.Tests.Infrastructure;
 /// </summary>
 public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly TimeProvider? _time;
     private GridSessions? _sessions;
 
     public GridWebFactory() => UseKestrel(0);
+
+    /// <summary>
+    /// A host of its own whose every clock (grains, API, tokens) is <paramref name="time"/>. Not public: xunit
+    /// allows a collection fixture one public constructor.
+    /// </summary>
+    internal GridWebFactory(TimeProvider time)
+        : this() => _time = time;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -37,6 +45,7 @@ public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Grid:DemoCity:ClassesPerSchool", "2");
         builder.UseSetting("Grid:DemoCity:StudentsPerClass", "10");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        TestClock.Use(builder, _time);
     }
 
     /// <summary>An HTTP client signed in as <paramref name="userId"/> (password <c>demo</c> unless given).</summary>

@@ -114,6 +114,11 @@ public sealed class GridInsightsStoreTests(PostgresServer postgres)
                 [("s3", T0.AddDays(4), Tier.Yellow), ("s1", T0.AddDays(5), Tier.Red)],
                 history.Changes.Select(c => (c.StudentId, c.At, c.Tier)));
 
+            // The same instant given in Beijing time (as the trend gives its Beijing midnights) reads the same.
+            var inBeijing = await insights.LoadTierHistoryAsync(Scope.School("h1"), T0.AddDays(3).ToOffset(TimeSpan.FromHours(8)));
+            Assert.Equal(history.Changes.Select(c => (c.StudentId, c.At, c.Tier)), inBeijing.Changes.Select(c => (c.StudentId, c.At, c.Tier)));
+            Assert.Equal(history.AtStart.Count, inBeijing.AtStart.Count);
+
             var city = await insights.LoadTierHistoryAsync(Scope.City, T0);
             Assert.Equal(4, city.Students);
             Assert.Equal(5, city.Changes.Count);

@@ -25,6 +25,9 @@ public static class ObservationsApi
     public const int MaxNoteLength = 2_000;
     public const int MaxIdempotencyKeyLength = 128;
 
+    /// <summary>The most rows the picker and the list of own submissions answer at once.</summary>
+    public const int MaxPage = 200;
+
     public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/observations").WithTags("Observations").RequireAuthorization();
@@ -33,8 +36,6 @@ public static class ObservationsApi
         group.MapGet("/mine", GetMineAsync).WithName("GetOwnObservations");
         return group;
     }
-
-    public const int MaxPage = 200;
 
     /// <summary>
     /// The form's student picker: students in the caller's own scope by name or id prefix. Open to every
@@ -73,11 +74,10 @@ public static class ObservationsApi
         }
 
         var picks = await insights.FindStudentsAsync(caller.Scope, query, limit ?? 50, cancellationToken);
-        var classNames = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var classId in picks.Select(p => p.ClassId).Distinct(StringComparer.Ordinal))
-        {
-            classNames[classId] = (await grains.Class(classId).GetInfoAsync())?.Name;
-        }
+        // Class names come from the class grains, the authority on them: one call per class in the page, all at once.
+        string[] classIds = [.. picks.Select(p => p.ClassId).Distinct(StringComparer.Ordinal)];
+        var infos = await Task.WhenAll(classIds.Select(id => grains.Class(id).GetInfoAsync()));
+        var classNames = classIds.Zip(infos).ToDictionary(c => c.First, c => c.Second?.Name, StringComparer.Ordinal);
 
         return TypedResults.Ok<PickableStudent[]>([.. picks.Select(p => new PickableStudent(p.StudentId, p.Name, p.ClassId, classNames[p.ClassId]))]);
     }

@@ -77,10 +77,11 @@ public static class ScopeInsightsApi
         }
 
         var span = days ?? 30;
-        var trend = await cache.GetOrCreateAsync(("trend", target!, span), async entry =>
+        var now = time.GetUtcNow();
+        // Keyed by the Beijing day as well, so a trend cached before midnight is not served after it.
+        var trend = await cache.GetOrCreateAsync(("trend", target!, span, TierTrend.DayOf(now)), async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CacheFor;
-            var now = time.GetUtcNow();
             var history = await insights.LoadTierHistoryAsync(target!, TierTrend.StartOf(TierTrend.FirstDay(now, span)), cancellationToken);
             return new ScopeTrend(target!.ToString(), TierTrend.TimeZoneName, TierTrend.Build(history, now, span));
         });
