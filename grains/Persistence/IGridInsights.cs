@@ -31,8 +31,8 @@ public interface IGridInsights
     /// <summary>Records districts, schools and classes (upsert; a class keeps its school).</summary>
     Task RegisterNodesAsync(IReadOnlyList<RosterNode> nodes, CancellationToken cancellationToken = default);
 
-    /// <summary>The ids of the scope's direct children (city → districts → schools → classes), in id order.</summary>
-    Task<IReadOnlyList<string>> ChildIdsAsync(Scope scope, CancellationToken cancellationToken = default);
+    /// <summary>The scope's direct children (city → districts → schools → classes), in id order; none below a class.</summary>
+    Task<IReadOnlyList<Scope>> ChildrenAsync(Scope scope, CancellationToken cancellationToken = default);
 
     /// <summary>The tiers of the scope's current students from <paramref name="since"/> until now.</summary>
     Task<TierHistory> LoadTierHistoryAsync(Scope scope, DateTimeOffset since, CancellationToken cancellationToken = default);

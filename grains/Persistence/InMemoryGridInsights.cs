@@ -18,21 +18,22 @@ public sealed partial class InMemoryGridJournal : IGridInsights
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> ChildIdsAsync(Scope scope, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Scope>> ChildrenAsync(Scope scope, CancellationToken cancellationToken = default)
     {
         if (RosterTree.ChildKind(scope.Kind) is not { } kind)
         {
-            return Task.FromResult<IReadOnlyList<string>>([]);
+            return Task.FromResult<IReadOnlyList<Scope>>([]);
         }
 
-        var parent = scope.Kind == ScopeKind.City ? null : scope.Id;
+        var parent = ScopeFilter.IdOf(scope);
         lock (_gate)
         {
-            IReadOnlyList<string> ids = [.. _nodes
+            IReadOnlyList<Scope> children = [.. _nodes
                 .Where(n => n.Key.Kind == kind && n.Value == parent)
                 .Select(n => n.Key.Id)
-                .Order(StringComparer.Ordinal)];
-            return Task.FromResult(ids);
+                .Order(StringComparer.Ordinal)
+                .Select(id => new Scope(kind, id))];
+            return Task.FromResult(children);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> ChildIdsAsync(Scope scope, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Scope>> ChildrenAsync(Scope scope, CancellationToken cancellationToken = default)
     {
         if (RosterTree.ChildKind(scope.Kind) is not { } kind)
         {
@@ -37,20 +37,20 @@ public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
         await using var command = db.CreateCommand(
             "SELECT id FROM grid_roster_nodes WHERE kind = $1 AND parent_id IS NOT DISTINCT FROM $2 ORDER BY id COLLATE \"C\"");
         command.Parameters.Add(new NpgsqlParameter { Value = KindName(kind) });
-        command.Parameters.Add(Text(scope.Kind == ScopeKind.City ? null : scope.Id));
-        var ids = new List<string>();
+        command.Parameters.Add(Text(ScopeFilter.IdOf(scope)));
+        var children = new List<Scope>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            ids.Add(reader.GetString(0));
+            children.Add(new Scope(kind, reader.GetString(0)));
         }
 
-        return ids;
+        return children;
     }
 
     public async Task<TierHistory> LoadTierHistoryAsync(Scope scope, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        var filter = Filter(scope);
+        var filter = ScopeFilter.On(scope);
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(Command($"SELECT count(*) FROM grid_student_status s WHERE {filter}", scope));
         // Each student's tier when the period began: the last record before it.
@@ -99,7 +99,7 @@ public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
             $"""
             SELECT e.category, count(*)
             FROM grid_student_events e JOIN grid_student_status s ON s.student_id = e.student_id
-            WHERE {Filter(scope)} AND e.kind = 'Observation' AND e.observed_at >= $2 AND e.observed_at < $3
+            WHERE {ScopeFilter.On(scope)} AND e.kind = 'Observation' AND e.observed_at >= $2 AND e.observed_at < $3
             GROUP BY e.category
             """,
             scope, from, to));
@@ -123,7 +123,7 @@ public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
             $"""
             SELECT s.student_id, s.profile->>'name', s.class_id
             FROM grid_student_status s
-            WHERE {Filter(scope)}
+            WHERE {ScopeFilter.On(scope)}
               AND ($2::text IS NULL
                    OR strpos(lower(s.profile->>'name'), lower($2)) > 0
                    OR starts_with(lower(s.student_id), lower($2)))
@@ -173,21 +173,11 @@ public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
         return mine;
     }
 
-    /// <summary>The condition on <c>s</c> (grid_student_status) for students under the scope; $1 is its id.</summary>
-    private static string Filter(Scope scope) => scope.Kind switch
-    {
-        ScopeKind.City => "$1::text IS NULL",
-        ScopeKind.District => "s.district_id = $1",
-        ScopeKind.School => "s.school_id = $1",
-        ScopeKind.Class => "s.class_id = $1",
-        _ => "s.student_id = $1",
-    };
-
     /// <summary>A command whose first parameter is the scope's id (null for the city), then the values given.</summary>
     private static NpgsqlBatchCommand Command(string sql, Scope scope, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(Text(scope.Kind == ScopeKind.City ? null : scope.Id));
+        command.Parameters.Add(Text(ScopeFilter.IdOf(scope)));
         foreach (var value in values)
         {
             command.Parameters.Add(value switch

@@ -219,22 +219,15 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
     public async Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default)
     {
         // $1 is the scope's id (unused for the city), $2 the lowest tier whose alerts this level shows.
-        var filter = scope.Kind switch
-        {
-            ScopeKind.City => "$1::text IS NULL",
-            ScopeKind.District => "district_id = $1",
-            ScopeKind.School => "school_id = $1",
-            ScopeKind.Class => "class_id = $1",
-            _ => "student_id = $1",
-        };
-        var id = scope.Kind == ScopeKind.City ? null : scope.Id;
+        var filter = ScopeFilter.On(scope);
+        var id = ScopeFilter.IdOf(scope);
         short showFrom = alertsFrom is { } from ? (short)from : (short)99;
         await using var batch = _db.CreateBatch();
-        batch.BatchCommands.Add(Command($"SELECT count(*), max(updated_at) FROM grid_student_status WHERE {filter}", id));
+        batch.BatchCommands.Add(Command($"SELECT count(*), max(updated_at) FROM grid_student_status s WHERE {filter}", id));
         batch.BatchCommands.Add(Command(
             $"""
             SELECT student_id, tier, version, CASE WHEN tier >= $2 THEN open_alert END
-            FROM grid_student_status WHERE {filter} AND tier > 0
+            FROM grid_student_status s WHERE {filter} AND tier > 0
             """,
             id, showFrom));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);

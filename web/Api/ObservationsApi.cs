@@ -52,10 +52,7 @@ public static class ObservationsApi
 
         var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
         var errors = new ValidationErrors();
-        if (limit is < 1 or > MaxPage)
-        {
-            errors.Add("limit", $"Between 1 and {MaxPage}.");
-        }
+        CheckLimit(limit, errors);
 
         if (query is { Length: > 64 })
         {
@@ -91,10 +88,10 @@ public static class ObservationsApi
             return Problems.Forbidden("Sign in to see your submissions.");
         }
 
-        if (limit is < 1 or > MaxPage)
+        var errors = new ValidationErrors();
+        CheckLimit(limit, errors);
+        if (errors.Any)
         {
-            var errors = new ValidationErrors();
-            errors.Add("limit", $"Between 1 and {MaxPage}.");
             return errors.ToProblem();
         }
 
@@ -102,6 +99,15 @@ public static class ObservationsApi
         return TypedResults.Ok<OwnObservation[]>([.. mine.Select(m => new OwnObservation(
             m.Observation.ObservationId, m.Observation.StudentId, m.StudentName, m.Observation.Category, m.Observation.Severity,
             m.Observation.Note, m.Observation.ObservedAt, m.Observation.RecordedAt))]);
+    }
+
+    /// <summary>A page size is 1 to <see cref="MaxPage"/>; absent means the default.</summary>
+    private static void CheckLimit(int? limit, ValidationErrors errors)
+    {
+        if (limit is < 1 or > MaxPage)
+        {
+            errors.Add("limit", $"Between 1 and {MaxPage}.");
+        }
     }
 
     private static async Task<Results<Created<ObservationReceipt>, Ok<ObservationReceipt>, ValidationProblem, ProblemHttpResult>> SubmitAsync(

@@ -49,14 +49,8 @@ public static class ScopeInsightsApi
             return problem;
         }
 
-        var ids = await insights.ChildIdsAsync(target!, cancellationToken);
-        var kind = target!.Kind switch
-        {
-            ScopeKind.City => ScopeKind.District,
-            ScopeKind.District => ScopeKind.School,
-            _ => ScopeKind.Class,
-        };
-        var statuses = await Task.WhenAll(ids.Select(id => grains.ForScope(new Scope(kind, id)).GetStatusAsync()));
+        var below = await insights.ChildrenAsync(target!, cancellationToken);
+        var statuses = await Task.WhenAll(below.Select(child => grains.ForScope(child).GetStatusAsync()));
         ScopeChild[] children = [.. statuses.OfType<ScopeStatus>().Select(s => new ScopeChild(s.Scope, s.Name, s.Counts, s.OpenAlerts.Length))];
         return TypedResults.Ok(children);
     }
