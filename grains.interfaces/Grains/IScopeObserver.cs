@@ -16,6 +16,14 @@ public interface IScopeObserver : IGrainObserver
     /// <summary>An alert under the scope was raised, raised higher, acknowledged or resolved.</summary>
     [OneWay, Alias("OnAlert")]
     Task OnAlertAsync(string scope, AlertEvent alert);
+
+    /// <summary>An alert nobody acknowledged in time was escalated to this scope.</summary>
+    [OneWay, Alias("OnEscalation")]
+    Task OnEscalationAsync(string scope, EscalationEvent escalation);
+
+    /// <summary>A case under the scope changed, or its follow-up fell overdue.</summary>
+    [OneWay, Alias("OnCase")]
+    Task OnCaseAsync(string scope, CaseEvent change);
 }
 
 /// <summary>What every node of the hierarchy offers: its status and live updates of it.</summary>

@@ -35,4 +35,20 @@ public interface IStudentGrain : IScopeGrain
     /// <summary>Resolves the alert, closes the episode and lets the tier fall.</summary>
     [Alias("Resolve")]
     Task<AlertActionResult> ResolveAlertAsync(string alertId, Actor actor, string? note);
+
+    /// <summary>
+    /// Records a case entry (plan, talk, referral, leave, return, closing) made by <paramref name="actor"/>.
+    /// Only a talk may be recorded without an open case; a case cannot close while an Orange or Red alert
+    /// is open. Completes when the entry is durable.
+    /// </summary>
+    [Alias("RecordCase")]
+    Task<CaseActionResult> RecordCaseEntryAsync(CaseEntry entry, Actor actor);
+
+    /// <summary>
+    /// Acts on every deadline that has passed by the grain's clock: escalates an alert nobody acknowledged
+    /// in time (one level per missed step) and raises the follow-up alert of an overdue case. The durable
+    /// reminder calls this; calling it again changes nothing until the next deadline.
+    /// </summary>
+    [Alias("CheckDeadlines")]
+    Task CheckDeadlinesAsync();
 }

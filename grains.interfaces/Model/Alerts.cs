@@ -50,6 +50,28 @@ public sealed record AlertSummary(
     [Id(4)]
     public string? ResolutionNote { get; init; }
 
+    /// <summary>
+    /// When it must be acknowledged by: its tier's SLA from when it was raised, or from a climb to a
+    /// higher tier if that ends sooner (an addition to the contract).
+    /// </summary>
+    [Id(5)]
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>
+    /// How far it has been escalated for want of an acknowledgement: 0 not, 1 to the school, 2 to the
+    /// district, 3 to the city (an addition to the contract).
+    /// </summary>
+    [Id(6)]
+    public int EscalationLevel { get; init; }
+
+    /// <summary>When it was last escalated (an addition to the contract).</summary>
+    [Id(7)]
+    public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>Whether it is escalated and still waits for an acknowledgement.</summary>
+    [JsonIgnore]
+    public bool IsEscalated => EscalationLevel > 0 && State == AlertState.Open;
+
     /// <summary>Whether it still needs someone: not yet resolved.</summary>
     [JsonIgnore]
     public bool IsOpen => State != AlertState.Resolved;
@@ -107,6 +129,13 @@ public sealed record ScopeStatus(
     AlertSummary[] OpenAlerts,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>
+    /// Open alerts below the scope that were escalated for want of an acknowledgement and still wait
+    /// for one (an addition to the contract; the city's only view of escalations).
+    /// </summary>
+    [Id(0)]
+    public int Escalated { get; init; }
+
     /// <summary>The same status without identities, for viewers who see aggregates only.</summary>
     public ScopeStatus Redacted() => OpenAlerts.Length == 0 ? this : this with { OpenAlerts = Array.Empty<AlertSummary>() };
 }

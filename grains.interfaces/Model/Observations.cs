@@ -83,7 +83,17 @@ public sealed record StudentArchive(
     Tier Tier,
     string[] FocusGroups,
     Observation[] Observations,
-    AlertSummary[] Alerts);
+    AlertSummary[] Alerts)
+{
+    /// <summary>The student's case (高关怀), open or last closed; null when there has never been one.</summary>
+    [Id(0)] public CaseSummary? Case { get; init; }
+
+    /// <summary>Every case entry (plans, talks, referrals, leave, return, closing), newest first.</summary>
+    [Id(1)] public CaseRecord[] CaseRecords { get; init; } = [];
+
+    /// <summary>The assigned growth mentor (成长导师).</summary>
+    [Id(2)] public string? MentorId { get; init; }
+}
 
 /// <summary>
 /// A student's status as it travels up the hierarchy after a change: its tier and open alert at
@@ -97,4 +107,11 @@ public sealed record StudentArchive(
 /// <param name="OpenAlert">The open alert after the change, or null.</param>
 /// <param name="Event">An alert change to push to live boards.</param>
 [GenerateSerializer, Immutable, Alias("mg.StudentUpdate")]
-public sealed record StudentUpdate(string StudentId, long Version, Tier Tier, AlertSummary? OpenAlert, AlertEvent? Event);
+public sealed record StudentUpdate(string StudentId, long Version, Tier Tier, AlertSummary? OpenAlert, AlertEvent? Event)
+{
+    /// <summary>An escalation to push to the level it reached.</summary>
+    [Id(0)] public EscalationEvent? Escalation { get; init; }
+
+    /// <summary>A case change to push to the class, school and district.</summary>
+    [Id(1)] public CaseEvent? Case { get; init; }
+}

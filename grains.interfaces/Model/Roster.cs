@@ -42,6 +42,9 @@ public sealed record StudentProfile(
     string DistrictId,
     string[] FocusGroups)
 {
+    /// <summary>The growth mentor (成长导师) assigned to the student, a staff id (an addition to the contract).</summary>
+    [Id(0)] public string? MentorId { get; init; }
+
     /// <summary>Where the student sits in the hierarchy.</summary>
     [JsonIgnore]
     public Lineage Lineage => new(DistrictId, SchoolId, ClassId, StudentId);

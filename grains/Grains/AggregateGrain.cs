@@ -57,6 +57,17 @@ public abstract class AggregateGrain : Grain
             await Publisher.PublishAlertAsync(Scope.ToString(), e);
         }
 
+        if (update.Escalation is { } escalation && escalation.EscalatedTo == Scope.ToString())
+        {
+            await Publisher.PublishEscalationAsync(Scope.ToString(), escalation);
+        }
+
+        // Cases name students: the class, school and district follow them; the city only counts.
+        if (update.Case is { } change && Scope.Kind != ScopeKind.City)
+        {
+            await Publisher.PublishCaseAsync(Scope.ToString(), change);
+        }
+
         if (changed)
         {
             await Publisher.StatusChangedAsync();

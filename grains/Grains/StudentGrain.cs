@@ -40,8 +40,16 @@ public sealed partial class StudentGrain(
     IGridJournal journal,
     TimeProvider time,
     IOptions<RiskModelOptions> riskModel,
-    ILogger<StudentGrain> logger) : Grain, IStudentGrain
+    IOptions<SlaOptions> sla,
+    IOptions<FollowUpOptions> followUp,
+    ILogger<StudentGrain> logger) : Grain, IStudentGrain, IRemindable
 {
+    /// <summary>The one durable reminder behind every deadline of the student (SLA steps and follow-up).</summary>
+    public const string DeadlineReminder = "deadlines";
+
+    /// <summary>The highest escalation level: the city.</summary>
+    public const int TopEscalationLevel = 3;
+
     /// <summary>
     /// Rebuilt from the journal on every activation, and never stored elsewhere: the journal is the
     /// student's state. A stored copy cost a second read on every activation and a write behind every
@@ -50,8 +58,16 @@ public sealed partial class StudentGrain(
     /// </summary>
     private readonly StudentState _state = new();
 
+    private readonly CaseFile _case = new();
     private ScopePublisher? _publisher;
     private OneShotTimer? _resend;
+    private OneShotTimer? _reminderRetry;
+
+    /// <summary>The deadline the reminder is set for, as far as this activation knows (unknown after activation).</summary>
+    private (bool Known, DateTimeOffset? At) _reminderFor;
+
+    /// <summary>A case change made by the commit in hand, sent up with its propagation.</summary>
+    private CaseEvent? _caseEvent;
 
     private StudentState S => _state;
 
@@ -74,6 +90,11 @@ public sealed partial class StudentGrain(
             Replay(record);
         }
 
+        if (S.Profile is { } profile)
+        {
+            _case.Follow(profile);
+        }
+
         if (history.Status is { } row && row.Version > S.Version)
         {
             S.Version = row.Version;
@@ -87,6 +108,13 @@ public sealed partial class StudentGrain(
             // stayed up may have missed it: tell the hierarchy again (harmless if it has it: updates
             // carry versions). A student who never had one is Green everywhere already.
             ScheduleResend(attempt: 1);
+        }
+
+        // The reminder outlives activations, but a change whose reminder failed to register must not be
+        // left without one: make sure of it shortly, without holding up the activation on the database.
+        if (NextDeadline() is not null)
+        {
+            ScheduleReminderCheck(attempt: 1, TimeSpan.Zero);
         }
     }
 
@@ -106,6 +134,8 @@ public sealed partial class StudentGrain(
         S.Profile = profile;
 
         FollowProfile();
+        var caseBefore = _case.Save();
+        _case.Follow(profile);
 
         // Joining a focus group can lift the open episode over a threshold: that is a change like any other.
         var alertEvent = S.Observations.Count > S.EpisodeStart ? Reassess(S.Observations[^1].Category, now) : null;
@@ -113,11 +143,16 @@ public sealed partial class StudentGrain(
         var version = S.Version + 1;
         try
         {
-            await journal.CommitAsync(new StudentCommit(new StudentStatusRow(profile, S.Tier, OpenAlert, version, now), record));
+            var caseChange = record is null ? null : _case.Apply(record, profile, followUp.Value.TrackedEvery);
+            _caseEvent = caseChange is { } change ? new CaseEvent(_case.Current!, change) : null;
+            await journal.CommitAsync(new StudentCommit(
+                new StudentStatusRow(profile, S.Tier, OpenAlert, version, now) { Case = _case.Current }, record));
         }
         catch
         {
             before.Restore(S);
+            _case.Restore(caseBefore);
+            _caseEvent = null;
             S.Profile = previous;
             throw;
         }
@@ -132,6 +167,7 @@ public sealed partial class StudentGrain(
         if (alertEvent is not null)
         {
             await PropagateAsync(alertEvent);
+            await EnsureReminderAsync();
         }
         else
         {
@@ -175,6 +211,7 @@ public sealed partial class StudentGrain(
         if (before.Tier != S.Tier || alertEvent is not null)
         {
             await PropagateAsync(alertEvent);
+            await EnsureReminderAsync();
         }
 
         return new SubmissionResult(SubmissionOutcome.Accepted, new ObservationReceipt(observation.ObservationId, StudentId, S.Tier, OpenAlert?.AlertId));
@@ -197,7 +234,168 @@ public sealed partial class StudentGrain(
             .ToArray();
         var alerts = Enumerable.Reverse(S.Alerts).ToArray();
         return new StudentArchive(
-            p.StudentId, p.Name, p.Gender, p.ClassId, p.SchoolId, p.DistrictId, S.Tier, p.FocusGroups, observations, alerts);
+            p.StudentId, p.Name, p.Gender, p.ClassId, p.SchoolId, p.DistrictId, S.Tier, p.FocusGroups, observations, alerts)
+        {
+            Case = _case.Current,
+            CaseRecords = [.. Enumerable.Reverse(_case.Records)],
+            MentorId = p.MentorId,
+        };
+    }
+
+    public async Task<CaseActionResult> RecordCaseEntryAsync(CaseEntry entry, Actor actor)
+    {
+        if (Registered() is null)
+        {
+            return new CaseActionResult(CaseActionOutcome.UnknownStudent, null, null);
+        }
+
+        if (entry.Kind != CaseEntryKind.Talk && !_case.IsOpen)
+        {
+            return new CaseActionResult(CaseActionOutcome.NoOpenCase, _case.Current, null);
+        }
+
+        if (entry.Kind == CaseEntryKind.Close && OpenAlert is { Tier: >= Tier.Orange })
+        {
+            return new CaseActionResult(CaseActionOutcome.AlertStillOpen, _case.Current, null);
+        }
+
+        var before = Checkpoint.Of(S);
+        var now = time.GetUtcNow();
+        S.UpdatedAt = now;
+        var record = NextRecord(JournalKind.Case, now, null) with { Actor = actor, Note = entry.Note, Entry = entry };
+        await CommitAsync(record, before);
+        if (_caseEvent is not null)
+        {
+            await PropagateAsync(null);
+            await EnsureReminderAsync();
+        }
+
+        return new CaseActionResult(CaseActionOutcome.Done, _case.Current, _case.Records[^1]);
+    }
+
+    public async Task CheckDeadlinesAsync()
+    {
+        if (Registered() is null)
+        {
+            await EnsureReminderAsync();
+            return;
+        }
+
+        var now = time.GetUtcNow();
+
+        // One level per missed step, in order, each its own record: a node that was down across two steps
+        // catches up on both, and a step already in the journal is never taken twice.
+        while (OpenAlert is { State: AlertState.Open, DueAt: not null } alert
+            && alert.EscalationLevel < TopEscalationLevel
+            && now >= NextStep(alert))
+        {
+            await EscalateAsync(alert, now);
+        }
+
+        if (_case.PendingFollowUp is { } due && now >= due)
+        {
+            var before = Checkpoint.Of(S);
+            S.UpdatedAt = now;
+            await CommitAsync(NextRecord(JournalKind.FollowUpOverdue, now, null), before);
+            LogFollowUpOverdue(logger, StudentId, due);
+            GridMetrics.FollowUpsOverdue.Add(1);
+            await PropagateAsync(null);
+        }
+
+        await EnsureReminderAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == DeadlineReminder ? CheckDeadlinesAsync() : Task.CompletedTask;
+
+    private async Task EscalateAsync(AlertSummary alert, DateTimeOffset now)
+    {
+        var missed = NextStep(alert);
+        var level = alert.EscalationLevel + 1;
+        var before = Checkpoint.Of(S);
+        var escalated = alert with { EscalationLevel = level, EscalatedAt = now, UpdatedAt = now };
+        S.Alerts[^1] = escalated;
+        S.UpdatedAt = now;
+        await CommitAsync(NextRecord(JournalKind.Escalate, now, escalated), before);
+        var target = AlertVisibility.EscalationTarget(escalated, level);
+        LogEscalated(logger, escalated.AlertId, StudentId, level, target.ToString(), missed);
+        GridMetrics.Escalations.Add(1);
+        await PropagateAsync(null, new EscalationEvent(escalated, level, target.ToString(), missed, now));
+    }
+
+    /// <summary>When the alert's next escalation step falls due: its deadline, then one SLA period per level taken.</summary>
+    private DateTimeOffset NextStep(AlertSummary alert) => alert.DueAt!.Value + (sla.Value.For(alert.Tier) * alert.EscalationLevel);
+
+    /// <summary>The earliest deadline still to act on, if any.</summary>
+    private DateTimeOffset? NextDeadline()
+    {
+        DateTimeOffset? next = null;
+        if (OpenAlert is { State: AlertState.Open, DueAt: not null } alert && alert.EscalationLevel < TopEscalationLevel)
+        {
+            next = NextStep(alert);
+        }
+
+        if (_case.PendingFollowUp is { } due && (next is null || due < next))
+        {
+            next = due;
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Points the durable reminder at the next deadline, or removes it when there is none. A failure is
+    /// retried with back-off: a deadline without a reminder would be a missed escalation.
+    /// </summary>
+    private async Task EnsureReminderAsync()
+    {
+        try
+        {
+            await SetReminderAsync();
+        }
+        catch (Exception ex)
+        {
+            LogReminderFailed(logger, ex, StudentId);
+            ScheduleReminderCheck(attempt: 1, TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private async Task SetReminderAsync()
+    {
+        var next = NextDeadline();
+        if (_reminderFor.Known && _reminderFor.At == next)
+        {
+            return;
+        }
+
+        if (next is { } at)
+        {
+            var dueIn = at - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(DeadlineReminder, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, sla.Value.ReminderPeriod);
+        }
+        else if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderFor = (true, next);
+    }
+
+    private void ScheduleReminderCheck(int attempt, TimeSpan delay)
+    {
+        _reminderRetry ??= new OneShotTimer(this);
+        _reminderRetry.Arm(delay, async () =>
+        {
+            try
+            {
+                await SetReminderAsync();
+            }
+            catch (Exception ex)
+            {
+                LogReminderFailed(logger, ex, StudentId);
+                ScheduleReminderCheck(attempt + 1, TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(attempt, 6))));
+            }
+        });
     }
 
     public async Task<AlertActionResult> AcknowledgeAlertAsync(string alertId, Actor actor)
@@ -213,6 +411,11 @@ public sealed partial class StudentGrain(
             return new AlertActionResult(AlertActionOutcome.Done, alert);
         }
 
+        if (alert.EscalationLevel > 0)
+        {
+            LogAcknowledgedLate(logger, alertId, StudentId, alert.EscalationLevel);
+        }
+
         var before = Checkpoint.Of(S);
         var now = time.GetUtcNow();
         alert = alert with { State = AlertState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor.UserId, UpdatedAt = now };
@@ -220,6 +423,7 @@ public sealed partial class StudentGrain(
         S.UpdatedAt = now;
         await CommitAsync(NextRecord(JournalKind.Acknowledge, now, alert) with { Actor = actor }, before);
         await PropagateAsync(alert.ToEvent(AlertChange.Acknowledged));
+        await EnsureReminderAsync();
         return new AlertActionResult(AlertActionOutcome.Done, alert);
     }
 
@@ -250,6 +454,7 @@ public sealed partial class StudentGrain(
         await CommitAsync(NextRecord(JournalKind.Resolve, now, alert) with { Actor = actor, Note = note }, before);
         LogAlertResolved(logger, alertId, StudentId, actor.UserId);
         await PropagateAsync(alert.ToEvent(AlertChange.Resolved));
+        await EnsureReminderAsync();
         return new AlertActionResult(AlertActionOutcome.Done, alert);
     }
 
@@ -296,8 +501,12 @@ public sealed partial class StudentGrain(
         S.Tier = assessment.Tier;
         S.UpdatedAt = now;
         AlertEvent alertEvent;
+        var deadline = now + sla.Value.For(assessment.Tier);
         if (OpenAlert is { } open)
         {
+            // A climb re-opens an acknowledged alert with the new tier's deadline and no escalation; an
+            // alert still waiting keeps its escalation and the sooner of the two deadlines.
+            var waiting = open.State == AlertState.Open;
             var raised = open with
             {
                 Tier = assessment.Tier,
@@ -307,6 +516,8 @@ public sealed partial class StudentGrain(
                 UpdatedAt = now,
                 AcknowledgedAt = null,
                 AcknowledgedBy = null,
+                DueAt = waiting && open.DueAt is { } due && due < deadline ? due : deadline,
+                EscalationLevel = waiting ? open.EscalationLevel : 0,
             };
             S.Alerts[^1] = raised;
             alertEvent = raised.ToEvent(AlertChange.Escalated);
@@ -316,7 +527,10 @@ public sealed partial class StudentGrain(
             var p = S.Profile;
             var raised = new AlertSummary(
                 AlertIds.Create(StudentId, S.Alerts.Count + 1), StudentId, p.Name, p.ClassId, p.SchoolId, p.DistrictId,
-                assessment.Tier, from, trigger, AlertState.Open, now, now);
+                assessment.Tier, from, trigger, AlertState.Open, now, now)
+            {
+                DueAt = deadline,
+            };
             S.Alerts.Add(raised);
             alertEvent = raised.ToEvent(AlertChange.Raised);
         }
@@ -332,23 +546,45 @@ public sealed partial class StudentGrain(
     private async Task<CommitOutcome> CommitAsync(JournalRecord record, Checkpoint before)
     {
         CommitOutcome outcome;
+        var caseBefore = _case.Save();
+        _caseEvent = null;
         try
         {
-            // The status row changes only with the tier or the alert (see StudentCommit).
-            var status = record.Alert is null && record.TierAfter == before.Tier
+            var caseChange = _case.Apply(record, S.Profile!, followUp.Value.TrackedEvery);
+            var caseMoved = caseChange is not null || _case.Current != caseBefore.Current;
+
+            // The status row changes only with the tier, the alert or the case (see StudentCommit).
+            var status = record.Alert is null && record.TierAfter == before.Tier && !caseMoved
                 ? null
-                : new StudentStatusRow(S.Profile!, S.Tier, OpenAlert, record.Version, record.RecordedAt);
+                : new StudentStatusRow(S.Profile!, S.Tier, OpenAlert, record.Version, record.RecordedAt) { Case = _case.Current };
             outcome = await journal.CommitAsync(new StudentCommit(status, record));
+            if (outcome == CommitOutcome.Committed && caseChange is { } change)
+            {
+                _caseEvent = new CaseEvent(_case.Current!, change);
+            }
         }
         catch
         {
             before.Restore(S);
+            _case.Restore(caseBefore);
             throw;
         }
 
         if (outcome == CommitOutcome.Committed)
         {
             S.Version = record.Version;
+        }
+        else
+        {
+            _case.Restore(caseBefore);
+            if (record.IdempotencyKey is null)
+            {
+                // Only an observation's key can repeat. Any other record finding its version taken means
+                // another activation wrote it: this one is stale, so it gives way and the next call replays.
+                before.Restore(S);
+                DeactivateOnIdle();
+                throw new InvalidOperationException($"Student {StudentId} changed elsewhere at version {record.Version}; retry.");
+            }
         }
 
         return outcome;
@@ -383,6 +619,10 @@ public sealed partial class StudentGrain(
         S.Tier = record.TierAfter;
         S.Version = record.Version;
         S.UpdatedAt = record.RecordedAt;
+        if (S.Profile is { } profile)
+        {
+            _case.Apply(record, profile, followUp.Value.TrackedEvery);
+        }
     }
 
     /// <summary>
@@ -390,10 +630,15 @@ public sealed partial class StudentGrain(
     /// not fail the request: the latest status is sent again until the chain takes it (updates are
     /// idempotent by version), and aggregates that activate meanwhile load it from the projection.
     /// </summary>
-    private async Task PropagateAsync(AlertEvent? alertEvent)
+    private async Task PropagateAsync(AlertEvent? alertEvent, EscalationEvent? escalation = null)
     {
         GridMetrics.AlertEvents.Add(alertEvent is null ? 0 : 1);
-        var update = new StudentUpdate(StudentId, S.Version, S.Tier, OpenAlert, alertEvent);
+        var update = new StudentUpdate(StudentId, S.Version, S.Tier, OpenAlert, alertEvent)
+        {
+            Escalation = escalation,
+            Case = _caseEvent,
+        };
+        _caseEvent = null;
         try
         {
             await GrainFactory.Class(S.Profile!.ClassId).ApplyAsync(update);
@@ -484,6 +729,18 @@ public sealed partial class StudentGrain(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Student {StudentId} moved from class {From} to {To}")]
     private static partial void LogStudentMoved(ILogger logger, string studentId, string from, string to);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Alert {AlertId} of student {StudentId} was not acknowledged in time: escalated to level {Level} ({Target}); the missed deadline was {Deadline}")]
+    private static partial void LogEscalated(ILogger logger, string alertId, string studentId, int level, string target, DateTimeOffset deadline);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Alert {AlertId} of student {StudentId} acknowledged after escalation to level {Level}")]
+    private static partial void LogAcknowledgedLate(ILogger logger, string alertId, string studentId, int level);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Student {StudentId}'s follow-up is overdue (no talk by {Deadline}): follow-up alert raised")]
+    private static partial void LogFollowUpOverdue(ILogger logger, string studentId, DateTimeOffset deadline);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Setting student {StudentId}'s deadline reminder failed; retrying")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string studentId);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Telling the hierarchy of student {StudentId}'s change {Version} failed; it will be sent again")]
     private static partial void LogPropagationFailed(ILogger logger, Exception exception, string studentId, long version);

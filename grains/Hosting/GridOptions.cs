@@ -53,3 +53,50 @@ public sealed class RiskModelOptions
     [Range(0.0, 10000.0)] public double OrangeFrom { get; set; } = 8;
     [Range(0.0, 10000.0)] public double RedFrom { get; set; } = 16;
 }
+
+/// <summary>How soon an alert must be acknowledged, per tier (the <c>Grid:Sla</c> section).</summary>
+public sealed class SlaOptions
+{
+    public const string Section = "Grid:Sla";
+
+    /// <summary>A Red (危机) alert: 15 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan Red { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>An Orange (重点关注) alert: 24 hours.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan Orange { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A Yellow (关注) alert: 72 hours.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan Yellow { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>
+    /// The period of the durable reminder behind every deadline. A reminder tick lost with a node is made
+    /// good one period later at most, so this bounds how late an escalation can be after a failover.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The acknowledgement deadline for a tier (Green has none).</summary>
+    public TimeSpan For(Tier tier) => tier switch
+    {
+        Tier.Red => Red,
+        Tier.Orange => Orange,
+        _ => Yellow,
+    };
+}
+
+/// <summary>How often tracked and vulnerable students must be talked with (the <c>Grid:FollowUp</c> section).</summary>
+public sealed class FollowUpOptions
+{
+    public const string Section = "Grid:FollowUp";
+
+    /// <summary>A high-concern student (高关怀) with no talk for longer raises a follow-up alert: 30 days.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan TrackedEvery { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>A vulnerable-group student (五类儿童) needs a mentor's talk at least this often: 30 days.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan MentoringEvery { get; set; } = TimeSpan.FromDays(30);
+}

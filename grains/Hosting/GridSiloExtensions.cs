@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MonitorGrid.Persistence;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace MonitorGrid.Hosting;
@@ -65,6 +66,21 @@ public static class GridSiloExtensions
     public static ISiloBuilder ConfigureMonitorGridGrains(this ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(GridStorage.Store);
+        silo.UseInMemoryReminderService();
+        silo.ConfigureGridReminders();
+        return silo;
+    }
+
+    /// <summary>Lets the reminder period go below Orleans' one-minute floor when <c>Grid:Sla:ReminderPeriod</c> asks for it.</summary>
+    public static ISiloBuilder ConfigureGridReminders(this ISiloBuilder silo)
+    {
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<SlaOptions>>((reminders, sla) =>
+        {
+            if (sla.Value.ReminderPeriod < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = sla.Value.ReminderPeriod;
+            }
+        });
         return silo;
     }
 
@@ -78,6 +94,8 @@ public static class GridSiloExtensions
         services.TryAddSingleton<IGridInsights>(sp => sp.GetRequiredService<InMemoryGridJournal>());
         services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RiskModelOptions>().BindConfiguration(RiskModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SlaOptions>().BindConfiguration(SlaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }

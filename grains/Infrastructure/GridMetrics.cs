@@ -20,4 +20,10 @@ public static class GridMetrics
 
     public static readonly Counter<long> StatusPushes =
         Meter.CreateCounter<long>("monitorgrid.status.pushes", description: "Coalesced status pushes to live subscribers.");
+
+    public static readonly Counter<long> Escalations =
+        Meter.CreateCounter<long>("monitorgrid.alerts.escalations", description: "Alerts escalated one level up for want of an acknowledgement.");
+
+    public static readonly Counter<long> FollowUpsOverdue =
+        Meter.CreateCounter<long>("monitorgrid.cases.overdue", description: "Follow-up alerts raised for cases with no talk in time.");
 }

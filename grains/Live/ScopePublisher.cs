@@ -53,6 +53,12 @@ internal sealed class ScopePublisher
     public Task PublishAlertAsync(string scope, AlertEvent alert) =>
         _observers.Count == 0 ? Task.CompletedTask : _observers.Notify(o => o.OnAlertAsync(scope, alert));
 
+    public Task PublishEscalationAsync(string scope, EscalationEvent escalation) =>
+        _observers.Count == 0 ? Task.CompletedTask : _observers.Notify(o => o.OnEscalationAsync(scope, escalation));
+
+    public Task PublishCaseAsync(string scope, CaseEvent change) =>
+        _observers.Count == 0 ? Task.CompletedTask : _observers.Notify(o => o.OnCaseAsync(scope, change));
+
     /// <summary>Marks the status changed: pushes now, or schedules one push for the end of the interval.</summary>
     public Task StatusChangedAsync()
     {

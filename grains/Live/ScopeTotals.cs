@@ -50,8 +50,11 @@ internal sealed class ScopeTotals(ScopeKind kind)
         }
         else
         {
-            var alert = AlertsFrom is { } from && update.OpenAlert is { IsOpen: true } a && a.Tier >= from ? a : null;
-            _notGreen[update.StudentId] = new ProjectedStudent(update.StudentId, update.Tier, update.Version, alert);
+            var alert = update.OpenAlert is { IsOpen: true } a && AlertVisibility.Shows(kind, a) ? a : null;
+            _notGreen[update.StudentId] = new ProjectedStudent(update.StudentId, update.Tier, update.Version, alert)
+            {
+                Escalated = update.OpenAlert?.IsEscalated == true,
+            };
         }
 
         UpdatedAt = now;
@@ -63,5 +66,8 @@ internal sealed class ScopeTotals(ScopeKind kind)
         name,
         Counts,
         AlertVisibility.Order(_notGreen.Values.Select(s => s.OpenAlert).OfType<AlertSummary>()),
-        UpdatedAt);
+        UpdatedAt)
+    {
+        Escalated = _notGreen.Values.Count(s => s.Escalated),
+    };
 }

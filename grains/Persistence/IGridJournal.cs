@@ -9,6 +9,15 @@ public enum JournalKind
 
     /// <summary>A roster change (e.g. joining a focus group) re-scored the open episode and lifted the tier.</summary>
     Reassess,
+
+    /// <summary>The open alert missed its acknowledgement deadline and went one level up.</summary>
+    Escalate,
+
+    /// <summary>An entry in the student's case file (plan, talk, referral, leave, return, closing).</summary>
+    Case,
+
+    /// <summary>The case's follow-up fell overdue and the follow-up alert went to the school and the district.</summary>
+    FollowUpOverdue,
 }
 
 /// <summary>
@@ -28,7 +37,11 @@ public sealed record JournalRecord(
     Observation? Observation,
     string? IdempotencyKey,
     Actor? Actor,
-    string? Note);
+    string? Note)
+{
+    /// <summary>The case entry of a <see cref="JournalKind.Case"/> record.</summary>
+    [Id(0)] public CaseEntry? Entry { get; init; }
+}
 
 /// <summary>
 /// A student's row in the status projection: the roster profile, tier and open alert. It is also where
@@ -37,6 +50,9 @@ public sealed record JournalRecord(
 [GenerateSerializer, Immutable, Alias("mg.StudentStatusRow")]
 public sealed record StudentStatusRow(StudentProfile Profile, Tier Tier, AlertSummary? OpenAlert, long Version, DateTimeOffset UpdatedAt)
 {
+    /// <summary>The student's case, open or last closed (null when there has never been one): the follow-up board's row.</summary>
+    [Id(0)] public CaseSummary? Case { get; init; }
+
     public string StudentId => Profile.StudentId;
 }
 
@@ -61,7 +77,11 @@ public enum CommitOutcome
 }
 
 /// <summary>One student in a scope's projection who is not Green (Green students are only counted).</summary>
-public sealed record ProjectedStudent(string StudentId, Tier Tier, long Version, AlertSummary? OpenAlert);
+public sealed record ProjectedStudent(string StudentId, Tier Tier, long Version, AlertSummary? OpenAlert)
+{
+    /// <summary>Whether the student's open alert is escalated and still unacknowledged (counted even where alerts are not shown).</summary>
+    public bool Escalated { get; init; }
+}
 
 /// <summary>
 /// What an aggregate loads when it activates or refreshes: how many students are below it, the ones not

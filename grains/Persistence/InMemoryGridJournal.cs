@@ -96,8 +96,12 @@ public sealed partial class InMemoryGridJournal : IGridJournal
                 lastChange = lastChange is { } last && last >= row.UpdatedAt ? last : row.UpdatedAt;
                 if (row.Tier != Tier.Green)
                 {
-                    var alert = alertsFrom is { } from && row.OpenAlert is { } a && a.Tier >= from ? a : null;
-                    notGreen.Add(new ProjectedStudent(row.StudentId, row.Tier, row.Version, alert));
+                    var alert = row.OpenAlert is { } a && ((alertsFrom is { } from && a.Tier >= from)
+                        || a.EscalationLevel >= Live.AlertVisibility.EscalationLevelShown(scope.Kind)) ? a : null;
+                    notGreen.Add(new ProjectedStudent(row.StudentId, row.Tier, row.Version, alert)
+                    {
+                        Escalated = row.OpenAlert?.IsEscalated == true,
+                    });
                 }
             }
 

@@ -150,12 +150,13 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
 
         await using var command = _db.CreateBatch();
         var statuses = new NpgsqlBatchCommand(
-            "SELECT student_id, profile, tier, open_alert, version, updated_at FROM grid_student_status WHERE student_id = ANY($1)");
+            "SELECT student_id, profile, tier, open_alert, version, updated_at, case_summary FROM grid_student_status WHERE student_id = ANY($1)");
         statuses.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = from.Keys.ToArray() });
         var records = new NpgsqlBatchCommand(
             """
             SELECT e.student_id, e.version, e.kind, e.recorded_at, e.tier_after, e.open_alert_id, e.alert, e.observation_id, e.observer_id,
-                   e.observer_role, e.category, e.severity, e.note, e.observed_at, e.idempotency_key, e.actor_id, e.actor_role, e.action_note
+                   e.observer_role, e.category, e.severity, e.note, e.observed_at, e.idempotency_key, e.actor_id, e.actor_role, e.action_note,
+                   e.detail
             FROM unnest($1::text[], $2::bigint[]) AS r(student_id, after_version)
             JOIN grid_student_events e ON e.student_id = r.student_id AND e.version > r.after_version
             ORDER BY e.student_id, e.version
@@ -176,7 +177,10 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
                     (Tier)reader.GetInt16(2),
                     reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(3), Json),
                     reader.GetInt64(4),
-                    reader.GetFieldValue<DateTimeOffset>(5));
+                    reader.GetFieldValue<DateTimeOffset>(5))
+                {
+                    Case = reader.IsDBNull(6) ? null : JsonSerializer.Deserialize<CaseSummary>(reader.GetString(6), Json),
+                };
             }
 
             await reader.NextResultAsync();
@@ -218,18 +222,22 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
 
     public async Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default)
     {
-        // $1 is the scope's id (unused for the city), $2 the lowest tier whose alerts this level shows.
+        // $1 is the scope's id (unused for the city), $2 the lowest tier whose alerts this level shows, $3 the
+        // escalation level that brings any open alert to this level (see AlertVisibility).
         var filter = ScopeFilter.On(scope);
         var id = ScopeFilter.IdOf(scope);
         short showFrom = alertsFrom is { } from ? (short)from : (short)99;
+        var escalatedFrom = Live.AlertVisibility.EscalationLevelShown(scope.Kind);
         await using var batch = _db.CreateBatch();
         batch.BatchCommands.Add(Command($"SELECT count(*), max(updated_at) FROM grid_student_status s WHERE {filter}", id));
         batch.BatchCommands.Add(Command(
             $"""
-            SELECT student_id, tier, version, CASE WHEN tier >= $2 THEN open_alert END
+            SELECT student_id, tier, version,
+                   CASE WHEN tier >= $2 OR coalesce((open_alert->>'escalationLevel')::int, 0) >= $3 THEN open_alert END,
+                   coalesce((open_alert->>'escalationLevel')::int, 0) > 0 AND open_alert->>'state' = 'Open'
             FROM grid_student_status s WHERE {filter} AND tier > 0
             """,
-            id, showFrom));
+            id, showFrom, escalatedFrom));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var students = (int)reader.GetInt64(0);
@@ -242,7 +250,10 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
                 reader.GetString(0),
                 (Tier)reader.GetInt16(1),
                 reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(3), Json)));
+                reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<AlertSummary>(reader.GetString(3), Json))
+            {
+                Escalated = reader.GetBoolean(4),
+            });
         }
 
         return new ScopeProjection(students, notGreen, lastChange);
@@ -285,26 +296,26 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         WITH inserted AS (
             INSERT INTO grid_student_events (student_id, version, kind, recorded_at, tier_after, open_alert_id, alert,
                 observation_id, observer_id, observer_role, category, severity, note, observed_at, idempotency_key,
-                actor_id, actor_role, action_note, client_address)
+                actor_id, actor_role, action_note, client_address, detail)
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::smallint[], $6::text[],
                 $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[], $12::smallint[], $13::text[],
-                $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+                $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $30::jsonb[])
             ON CONFLICT DO NOTHING
             RETURNING student_id, version
         ), statuses AS (
             SELECT * FROM unnest($20::text[], $21::text[], $22::text[], $23::text[], $24::jsonb[], $25::smallint[],
-                $26::jsonb[], $27::bigint[], $28::timestamptz[], $29::bigint[])
-                AS s(student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at, record_version)
+                $26::jsonb[], $27::bigint[], $28::timestamptz[], $29::bigint[], $31::jsonb[])
+                AS s(student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at, record_version, case_summary)
         ), upserted AS (
-            INSERT INTO grid_student_status (student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at)
-            SELECT s.student_id, s.class_id, s.school_id, s.district_id, s.profile, s.tier, s.open_alert, s.version, s.updated_at
+            INSERT INTO grid_student_status (student_id, class_id, school_id, district_id, profile, tier, open_alert, version, updated_at, case_summary)
+            SELECT s.student_id, s.class_id, s.school_id, s.district_id, s.profile, s.tier, s.open_alert, s.version, s.updated_at, s.case_summary
             FROM statuses s
             WHERE s.record_version IS NULL
                OR EXISTS (SELECT 1 FROM inserted i WHERE i.student_id = s.student_id AND i.version = s.record_version)
             ON CONFLICT (student_id) DO UPDATE SET
                 class_id = excluded.class_id, school_id = excluded.school_id, district_id = excluded.district_id,
                 profile = excluded.profile, tier = excluded.tier, open_alert = excluded.open_alert,
-                version = excluded.version, updated_at = excluded.updated_at
+                version = excluded.version, updated_at = excluded.updated_at, case_summary = excluded.case_summary
             WHERE grid_student_status.version < excluded.version
         )
         SELECT student_id, version FROM inserted
@@ -356,6 +367,8 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         AddArray(command, NpgsqlDbType.Bigint, rows.Select(c => c.Status.Version));
         AddArray(command, NpgsqlDbType.TimestampTz, rows.Select(c => c.Status.UpdatedAt));
         AddArray(command, NpgsqlDbType.Bigint, rows.Select(c => c.Record?.Version));
+        AddArray(command, NpgsqlDbType.Jsonb, records.Select(r => r.Entry is null ? null : JsonSerializer.Serialize(r.Entry, Json)));
+        AddArray(command, NpgsqlDbType.Jsonb, rows.Select(c => c.Status.Case is null ? null : JsonSerializer.Serialize(c.Status.Case, Json)));
 
         var inserted = new HashSet<(string, long)>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -397,7 +410,10 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
             observation,
             Text(14),
             actor,
-            Text(17));
+            Text(17))
+        {
+            Entry = reader.FieldCount > 18 && !reader.IsDBNull(18) ? JsonSerializer.Deserialize<CaseEntry>(reader.GetString(18), Json) : null,
+        };
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)

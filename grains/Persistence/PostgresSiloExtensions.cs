@@ -43,6 +43,7 @@ public static class PostgresSiloExtensions
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
+        silo.ConfigureGridReminders();
         return silo;
     }
 

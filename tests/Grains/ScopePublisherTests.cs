@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using MonitorGrid.Grains;
@@ -18,7 +17,7 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
     {
         var tree = await cluster.CreateTreeAsync("sp-rapid", studentsPerClass: 10);
         var cls = cluster.Grains.Class(tree.Classes[0].Id);
-        var recorder = new Recorder();
+        var recorder = new ScopeRecorder();
         var observer = cluster.Cluster.Client.CreateObjectReference<IScopeObserver>(recorder);
         await cls.SubscribeAsync(observer);
 
@@ -84,10 +83,10 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
     {
         var tree = await cluster.CreateTreeAsync("sp-levels", studentsPerClass: 1);
         var id = tree.Students[0].StudentId;
-        var school = new Recorder();
-        var district = new Recorder();
-        var city = new Recorder();
-        var subscriptions = new (IScopeGrain Grain, Recorder Recorder)[]
+        var school = new ScopeRecorder();
+        var district = new ScopeRecorder();
+        var city = new ScopeRecorder();
+        var subscriptions = new (IScopeGrain Grain, ScopeRecorder Recorder)[]
         {
             (cluster.Grains.School(tree.School.Id), school),
             (cluster.Grains.District(tree.District.Id), district),
@@ -170,29 +169,6 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
             }
 
             await Task.Delay(20);
-        }
-    }
-
-    /// <summary>Records what a scope grain sends, with the (real) time of arrival.</summary>
-    private sealed class Recorder : IScopeObserver
-    {
-        private readonly ConcurrentQueue<(long At, ScopeStatus Status)> _statuses = new();
-        private readonly ConcurrentQueue<(string Scope, AlertEvent Alert)> _alerts = new();
-
-        public IReadOnlyList<(long At, ScopeStatus Status)> Statuses => [.. _statuses];
-
-        public IReadOnlyList<(string Scope, AlertEvent Alert)> Alerts => [.. _alerts];
-
-        public Task OnStatusAsync(ScopeStatus status)
-        {
-            _statuses.Enqueue((Stopwatch.GetTimestamp(), status));
-            return Task.CompletedTask;
-        }
-
-        public Task OnAlertAsync(string scope, AlertEvent alert)
-        {
-            _alerts.Enqueue((scope, alert));
-            return Task.CompletedTask;
         }
     }
 }

@@ -117,6 +117,26 @@ public sealed partial class GridRelay(
         return Task.CompletedTask;
     }
 
+    public Task OnEscalationAsync(string scope, EscalationEvent escalation)
+    {
+        if (Scope.TryParse(scope, out var s))
+        {
+            Send(hub.Clients.Group(GroupName(s, identities: true)).escalation(escalation), scope);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task OnCaseAsync(string scope, CaseEvent change)
+    {
+        if (Scope.TryParse(scope, out var s))
+        {
+            Send(hub.Clients.Group(GroupName(s, identities: true)).@case(change), scope);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// Sends without waiting for the boards' sockets. Grain-observer calls reach this relay one at a time,
     /// so awaiting every connection of a group held the next call, often an alert, behind the slowest

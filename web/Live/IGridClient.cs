@@ -12,5 +12,11 @@ public interface IGridClient
 
     /// <summary>An alert under a watched scope was raised, raised higher, acknowledged or resolved.</summary>
     Task alert(AlertEvent change);
+
+    /// <summary>An alert nobody acknowledged in time was escalated to the watched scope (an addition to the contract).</summary>
+    Task escalation(EscalationEvent escalation);
+
+    /// <summary>A case under the watched scope changed or fell overdue (an addition to the contract; not sent to the city).</summary>
+    Task @case(CaseEvent change);
 }
 #pragma warning restore IDE1006
