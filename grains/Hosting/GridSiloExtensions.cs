@@ -35,6 +35,7 @@ public static class GridSiloExtensions
             builder.Services.AddSingleton<PostgresGridJournal>();
             builder.Services.AddSingleton<IGridJournal>(sp => sp.GetRequiredService<PostgresGridJournal>());
             builder.Services.AddSingleton<IGridInsights, PostgresGridInsights>();
+            builder.Services.AddSingleton<ICaseInsights, PostgresCaseInsights>();
         }
 
         builder.Services.AddMonitorGridGrainServices();
@@ -92,6 +93,7 @@ public static class GridSiloExtensions
         services.TryAddSingleton<InMemoryGridJournal>();
         services.TryAddSingleton<IGridJournal>(sp => sp.GetRequiredService<InMemoryGridJournal>());
         services.TryAddSingleton<IGridInsights>(sp => sp.GetRequiredService<InMemoryGridJournal>());
+        services.TryAddSingleton<ICaseInsights>(sp => sp.GetRequiredService<InMemoryGridJournal>());
         services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RiskModelOptions>().BindConfiguration(RiskModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SlaOptions>().BindConfiguration(SlaOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -15,4 +15,8 @@ internal static class ScopeFilter
 
     /// <summary>The value of <c>$1</c>: the scope's id, null for the city.</summary>
     public static string? IdOf(Scope scope) => scope.Kind == ScopeKind.City ? null : scope.Id;
+
+    /// <summary><c>$1</c> as a parameter.</summary>
+    public static Npgsql.NpgsqlParameter IdParameter(Scope scope) =>
+        new() { Value = (object?)IdOf(scope) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
 }

@@ -72,7 +72,8 @@ public static class DemoCity
                         studentNumber++;
                         var name = Surnames[studentNumber * 7 % Surnames.Length] + Given[studentNumber * 13 % Given.Length];
                         string?[] groups = studentNumber % 10 == 3 ? [FocusGroups[studentNumber / 10 % FocusGroups.Length]] : [];
-                        students.Add(new StudentRow($"S{studentNumber:000000}", classId, name, studentNumber % 2 == 0 ? "F" : "M", groups));
+                        students.Add(new StudentRow($"S{studentNumber:000000}", classId, name, studentNumber % 2 == 0 ? "F" : "M", groups,
+                            groups.Length > 0 ? $"mentor-{schoolId}" : null));
                     }
                 }
             }

@@ -126,6 +126,7 @@ public static class WebExtensions
         app.MapScopeInsightsApi();
         app.MapStudentsApi();
         app.MapAlertsApi();
+        app.MapCasesApi();
         app.MapDiagnosticsApi();
         app.MapHub<GridHub>("/hubs/grid");
         app.MapOpenApi();

@@ -14,7 +14,9 @@ public sealed record SchoolRow(string? Id, string? DistrictId, string? Name);
 
 public sealed record ClassRow(string? Id, string? SchoolId, int? Grade, string? Name);
 
-public sealed record StudentRow(string? Id, string? ClassId, string? Name, string? Gender, IReadOnlyList<string?>? FocusGroups);
+/// <summary>A student; <paramref name="MentorId"/> (the growth mentor 成长导师, a staff id) is an addition to the contract.</summary>
+public sealed record StudentRow(
+    string? Id, string? ClassId, string? Name, string? Gender, IReadOnlyList<string?>? FocusGroups, string? MentorId = null);
 
 public sealed record StaffRow(string? Id, string? Name, string? Role, string? Scope, string? Password);
 

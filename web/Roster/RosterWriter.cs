@@ -137,6 +137,12 @@ public sealed partial class RosterWriter(
                 }
             }
 
+            if (row.MentorId is not null && !Identifiers.IsValid(row.MentorId))
+            {
+                errors.Add($"{at}.mentorId", "A staff id: 1-64 characters of A-Z a-z 0-9 . _ -.");
+                ok = false;
+            }
+
             if (!CheckId(row.ClassId, $"{at}.classId", errors))
             {
                 continue;
@@ -152,7 +158,10 @@ public sealed partial class RosterWriter(
             if (ok)
             {
                 bodyStudents.Add(row.Id!);
-                students.Add(new StudentProfile(row.Id!, row.Name!.Trim(), gender, cls!.Id, cls.SchoolId, cls.DistrictId, focusGroups.ToArray()));
+                students.Add(new StudentProfile(row.Id!, row.Name!.Trim(), gender, cls!.Id, cls.SchoolId, cls.DistrictId, focusGroups.ToArray())
+                {
+                    MentorId = row.MentorId,
+                });
             }
         }
 
