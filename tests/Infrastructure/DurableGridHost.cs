@@ -142,7 +142,7 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
     public Task<BoardClient> BoardForAsync(string userId, string password) =>
         Sessions.BoardForAsync(userId, password);
 
-    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress);
+    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress, Time);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
