@@ -65,6 +65,9 @@ public sealed class EscalationReminderTests(PostgresServer postgres, ITestOutput
         {
             second = await DurableGridHost.StartAsync(connectionString, settings: ShortRed);
             await city.CreateAsync(first);
+            await using var board = await second.BoardForAsync(DurableGridHost.AdminId, DurableGridHost.AdminPassword);
+            await board.WatchAsync("school:failover-d1-h1");
+            await board.WatchAsync("district:failover-d1");
             using (var admin = await first.AdminClientAsync())
             {
                 await DurableCity.ObserveAsync(admin, city.Students[0], "SelfHarm", 1);
@@ -83,6 +86,11 @@ public sealed class EscalationReminderTests(PostgresServer postgres, ITestOutput
             using var client = await second.AdminClientAsync();
             var status = await DurableCity.GetJsonAsync(client, "/api/scopes/city");
             Assert.Equal(1, status.GetProperty("escalated").GetInt32());
+
+            // Boards on the remaining node heard each step at the level it reached, once.
+            output.WriteLine("escalations heard: " + string.Join(", ", board.Escalations.Select(e => $"{e.Level} {e.EscalatedTo}")));
+            await board.WaitUntilAsync(b => b.Escalations.Count >= 2, what: "the school's and the district's escalation");
+            Assert.Equal([(1, "school:failover-d1-h1"), (2, "district:failover-d1")], board.Escalations.Select(e => (e.Level, e.EscalatedTo)).Order());
         }
         finally
         {
