@@ -146,4 +146,15 @@ public sealed class Case_entries_and_follow_up_lists_keep_to_roles_and_scopes(Gr
         using var admin = await web.ClientForAsync("admin");
         await (await admin.GetAsync("/api/scopes/city/follow-ups")).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task The_openapi_document_names_the_case_endpoints()
+    {
+        using var anonymous = web.CreateClient();
+        var paths = (await (await anonymous.GetAsync("/openapi/v1.json")).JsonAsync()).GetProperty("paths");
+
+        Assert.Equal("RecordCaseEntry", paths.GetProperty("/api/students/{id}/case-entries").GetProperty("post").GetProperty("operationId").GetString());
+        Assert.Equal("GetFollowUpBoard", paths.GetProperty("/api/scopes/{scope}/follow-ups").GetProperty("get").GetProperty("operationId").GetString());
+        Assert.Equal("GetMentoringList", paths.GetProperty("/api/scopes/{scope}/mentoring").GetProperty("get").GetProperty("operationId").GetString());
+    }
 }
