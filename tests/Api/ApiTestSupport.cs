@@ -13,8 +13,9 @@ internal static class ApiTestSupport
     public static object Class(string id, string schoolId, int grade = 7, string? name = null) =>
         new { id, schoolId, grade, name = name ?? $"{id} 班" };
 
-    public static object Student(string id, string classId, string? name = null, string gender = "F", string[]? focusGroups = null) =>
-        new { id, classId, name = name ?? $"学生 {id}", gender, focusGroups = focusGroups ?? [] };
+    public static object Student(
+        string id, string classId, string? name = null, string gender = "F", string[]? focusGroups = null, string? mentorId = null) =>
+        new { id, classId, name = name ?? $"学生 {id}", gender, focusGroups = focusGroups ?? [], mentorId };
 
     public static object Staff(string id, string role, string scope, string? password = StaffPassword, string? name = null) =>
         new { id, name = name ?? $"{role} {id}", role, scope, password };

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
-using MonitorGrid.Web.Demo;
 using static MonitorGrid.Tests.Api.ApiTestSupport;
 
 namespace MonitorGrid.Tests.Durability;
@@ -108,53 +107,5 @@ public sealed class The_trend_and_categories_follow_the_clock_across_beijing_day
             .Select(c => c.GetProperty("category").GetString()!)
             .Order(StringComparer.Ordinal);
         return (string.Join(", ", reported), breakdown.GetProperty("observations").GetInt32());
-    }
-
-    /// <summary>A web host of its own on the test's clock: in memory (with the demo city's admin) or on a new PostgreSQL database.</summary>
-    private sealed class ClockedHost : IAsyncDisposable
-    {
-        private readonly GridWebFactory? _memory;
-        private readonly DurableGridHost? _durable;
-
-        private ClockedHost(GridWebFactory? memory, DurableGridHost? durable) => (_memory, _durable) = (memory, durable);
-
-        public static async Task<ClockedHost> StartAsync(string store, PostgresServer postgres, TimeProvider time)
-        {
-            if (store == "postgres")
-            {
-                return new ClockedHost(null, await DurableGridHost.StartAsync(await postgres.CreateDatabaseAsync(), time: time));
-            }
-
-            var memory = new GridWebFactory(time);
-            try
-            {
-                await memory.InitializeAsync();
-                return new ClockedHost(memory, null);
-            }
-            catch
-            {
-                await memory.DisposeAsync();
-                throw;
-            }
-        }
-
-        public Task<HttpClient> AdminAsync() =>
-            _durable?.AdminClientAsync() ?? _memory!.ClientForAsync("admin", DemoCity.Password);
-
-        public Task<HttpClient> ClientForAsync(string userId) =>
-            _durable?.ClientForAsync(userId, StaffPassword) ?? _memory!.ClientForAsync(userId, StaffPassword);
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_durable is not null)
-            {
-                await _durable.DisposeAsync();
-            }
-
-            if (_memory is not null)
-            {
-                await _memory.DisposeAsync();
-            }
-        }
     }
 }

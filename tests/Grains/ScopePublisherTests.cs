@@ -41,8 +41,8 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
 
             var expected = await cls.GetStatusAsync() ?? throw new InvalidOperationException("no class status");
             Assert.Equal(new TierCounts(0, 10, 0, 0), expected.Counts);
-            await WaitUntilAsync(() => recorder.Statuses.LastOrDefault().Status is { } last && SameStatus(expected, last), "the last status");
-            await WaitUntilAsync(() => recorder.Alerts.Count >= 50, "fifty alert events");
+            await Eventually.HoldsAsync(() => recorder.Statuses.LastOrDefault().Status is { } last && SameStatus(expected, last), "the last status");
+            await Eventually.HoldsAsync(() => recorder.Alerts.Count >= 50, "fifty alert events");
             await Task.Delay(300);
 
             // Every alert change arrives. Not necessarily in order: Orleans does not order one-way messages,
@@ -104,8 +104,8 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
             await grain.ObserveAsync(cluster.Observe(id, Category.Mood, 3));
             await grain.ResolveAlertAsync(yellow.AlertId!, PsychTeacher, null);
 
-            await WaitUntilAsync(() => school.Alerts.Count >= 3 && district.Alerts.Count >= 2, "the alert events");
-            await WaitUntilAsync(() => city.Statuses.Count > 0, "a city status");
+            await Eventually.HoldsAsync(() => school.Alerts.Count >= 3 && district.Alerts.Count >= 2, "the alert events");
+            await Eventually.HoldsAsync(() => city.Statuses.Count > 0, "a city status");
             await Task.Delay(300);
 
             Assert.Equal(
@@ -157,18 +157,4 @@ public sealed class ScopePublisherTests(ClusterFixture cluster, ITestOutputHelpe
     private static bool SameStatus(ScopeStatus a, ScopeStatus b) =>
         a.Scope == b.Scope && a.Name == b.Name && a.Counts == b.Counts && a.UpdatedAt == b.UpdatedAt
         && a.OpenAlerts.SequenceEqual(b.OpenAlerts);
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
-        while (!condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"The observer did not receive {what} in time.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
 }

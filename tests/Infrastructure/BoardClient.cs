@@ -8,6 +8,8 @@ public sealed class BoardClient : IAsyncDisposable
 {
     private readonly ConcurrentQueue<(DateTimeOffset At, ScopeStatus Status)> _statuses = new();
     private readonly ConcurrentQueue<(DateTimeOffset At, AlertEvent Alert)> _alerts = new();
+    private readonly ConcurrentQueue<EscalationEvent> _escalations = new();
+    private readonly ConcurrentQueue<CaseEvent> _cases = new();
     private readonly SemaphoreSlim _signal = new(0);
 
     public BoardClient(HubConnection connection)
@@ -23,11 +25,27 @@ public sealed class BoardClient : IAsyncDisposable
             _alerts.Enqueue((DateTimeOffset.UtcNow, a));
             _signal.Release();
         });
+        connection.On<EscalationEvent>("escalation", e =>
+        {
+            _escalations.Enqueue(e);
+            _signal.Release();
+        });
+        connection.On<CaseEvent>("case", c =>
+        {
+            _cases.Enqueue(c);
+            _signal.Release();
+        });
     }
 
     public HubConnection Connection { get; }
 
     public IReadOnlyList<AlertEvent> Alerts => [.. _alerts.Select(a => a.Alert)];
+
+    /// <summary>Every <c>escalation</c> message, in arrival order.</summary>
+    public IReadOnlyList<EscalationEvent> Escalations => [.. _escalations];
+
+    /// <summary>Every <c>case</c> message, in arrival order.</summary>
+    public IReadOnlyList<CaseEvent> Cases => [.. _cases];
 
     public IReadOnlyList<(DateTimeOffset At, AlertEvent Alert)> TimedAlerts => [.. _alerts];
 

@@ -24,6 +24,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddSingleton<TimeProvider>(Time);
+            host.Services.KeepRuntimeOnRealTime();
             host.Services.AddMonitorGridGrainServices();
         });
         builder.ConfigureSilo((_, silo) => silo.ConfigureMonitorGridGrains());

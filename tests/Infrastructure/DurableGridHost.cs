@@ -25,9 +25,11 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
     /// clock of the host (grains, API, tokens) is that one.
     /// </summary>
     public DurableGridHost(
-        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey, TimeProvider? time = null)
+        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey, TimeProvider? time = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ConnectionString = connectionString;
+        Settings = settings ?? new Dictionary<string, string>();
         AdminPasswordSetting = adminPassword;
         SigningKeySetting = signingKey;
         Time = time;
@@ -42,6 +44,9 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
 
     public string SigningKeySetting { get; }
 
+    /// <summary>More configuration for the host (e.g. short SLA deadlines), kept across restarts.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
     /// <summary>The host's clock when a test gives one; null for the system's.</summary>
     public TimeProvider? Time { get; }
 
@@ -49,9 +54,10 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
 
     /// <summary>Starts a host on <paramref name="connectionString"/> and waits until <c>/health/ready</c> is 200.</summary>
     public static async Task<DurableGridHost> StartAsync(
-        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey, TimeProvider? time = null)
+        string connectionString, string? adminPassword = AdminPassword, string signingKey = SigningKey, TimeProvider? time = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
-        var host = new DurableGridHost(connectionString, adminPassword, signingKey, time);
+        var host = new DurableGridHost(connectionString, adminPassword, signingKey, time, settings);
         try
         {
             await host.StartAsync();
@@ -77,7 +83,7 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
     public async Task<DurableGridHost> RestartAsync()
     {
         await DisposeAsync();
-        return await StartAsync(ConnectionString, AdminPasswordSetting, SigningKeySetting, Time);
+        return await StartAsync(ConnectionString, AdminPasswordSetting, SigningKeySetting, Time, Settings);
     }
 
     /// <summary>The status code of a health endpoint, or null when the request itself failed.</summary>
@@ -136,7 +142,7 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
     public Task<BoardClient> BoardForAsync(string userId, string password) =>
         Sessions.BoardForAsync(userId, password);
 
-    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress);
+    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress, Time);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -153,5 +159,9 @@ public sealed class DurableGridHost : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         TestClock.Use(builder, Time);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

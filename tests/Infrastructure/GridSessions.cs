@@ -7,9 +7,9 @@ namespace MonitorGrid.Tests.Infrastructure;
 /// Signing in and opening live boards against one running web host, for both test hosts: tokens from
 /// <c>POST /api/auth/token</c> are cached per user and password.
 /// </summary>
-public sealed class GridSessions(Func<HttpClient> createClient, Func<Uri> baseAddress)
+public sealed class GridSessions(Func<HttpClient> createClient, Func<Uri> baseAddress, TimeProvider? time = null)
 {
-    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Token, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<string> TokenForAsync(string userId, string password)
@@ -18,16 +18,17 @@ public sealed class GridSessions(Func<HttpClient> createClient, Func<Uri> baseAd
         try
         {
             var key = userId + "\n" + password;
-            if (!_tokens.TryGetValue(key, out var token))
+            // A host on a test's clock may have moved past a cached token's expiry: sign in again then.
+            if (!_tokens.TryGetValue(key, out var session) || session.ExpiresAt <= (time ?? TimeProvider.System).GetUtcNow().AddMinutes(1))
             {
                 using var anonymous = createClient();
                 var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { userId, password });
                 response.EnsureSuccessStatusCode();
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-                _tokens[key] = token = body.GetProperty("accessToken").GetString()!;
+                _tokens[key] = session = (body.GetProperty("accessToken").GetString()!, body.GetProperty("expiresAt").GetDateTimeOffset());
             }
 
-            return token;
+            return session.Token;
         }
         finally
         {

@@ -63,5 +63,5 @@ public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifet
     public Task<BoardClient> BoardForAsync(string userId, string password = DemoCity.Password) =>
         Sessions.BoardForAsync(userId, password);
 
-    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress);
+    private GridSessions Sessions => _sessions ??= new GridSessions(CreateClient, () => BaseAddress, _time);
 }

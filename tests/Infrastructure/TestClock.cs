@@ -20,6 +20,6 @@ internal static class TestClock
         }
 
         builder.UseSetting("Auth:TokenLifetime", "7.00:00:00");
-        builder.ConfigureTestServices(services => services.AddSingleton(time));
+        builder.ConfigureTestServices(services => services.AddSingleton(time).KeepRuntimeOnRealTime());
     }
 }

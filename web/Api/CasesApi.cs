@@ -68,16 +68,18 @@ public static class CasesApi
             return Problems.BadRequest("A student id is 1-64 characters of A-Z a-z 0-9 . _ -.");
         }
 
-        var now = time.GetUtcNow();
-        var (entry, errors) = Validate(request, now, options.Value.ClockSkewAllowance);
-        if (entry is null)
+        // Who may record this kind is known from the kind alone: refuse before judging the rest of the body.
+        if (request?.Kind is { } named && ObservationsApi.TryParseName(named, out CaseEntryKind asked)
+            && (caller is null || !CanRecord(caller.Role, asked)))
         {
-            return errors.ToProblem();
+            return Problems.Forbidden($"The role {caller?.Role.ToString() ?? "(none)"} may not record a {asked} entry.");
         }
 
-        if (caller is null || !CanRecord(caller.Role, entry.Kind))
+        var now = time.GetUtcNow();
+        var (entry, errors) = Validate(request, now, options.Value.ClockSkewAllowance);
+        if (entry is null || caller is null)
         {
-            return Problems.Forbidden($"The role {caller?.Role.ToString() ?? "(none)"} may not record a {entry.Kind} entry.");
+            return errors.ToProblem();
         }
 
         var student = grains.Student(id);

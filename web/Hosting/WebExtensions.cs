@@ -73,6 +73,14 @@ public static class WebExtensions
                     NameClaimType = Caller.SubjectClaim,
                     RoleClaimType = Caller.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
+
+                    // The clock that issued the token judges its lifetime, as the cache above does.
+                    LifetimeValidator = (notBefore, expires, _, parameters) =>
+                    {
+                        var now = time.GetUtcNow().UtcDateTime;
+                        return (notBefore is null || notBefore <= now + parameters.ClockSkew)
+                            && (expires is null || expires > now - parameters.ClockSkew);
+                    },
                 };
                 jwt.Events = new JwtBearerEvents
                 {

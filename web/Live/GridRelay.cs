@@ -11,6 +11,7 @@ namespace MonitorGrid.Web.Live;
 public sealed partial class GridRelay(
     IGrainFactory grains,
     IHubContext<GridHub, IGridClient> hub,
+    IClusterMembershipService membership,
     ILogger<GridRelay> logger) : BackgroundService, IScopeObserver
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -155,32 +156,68 @@ public sealed partial class GridRelay(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(RenewPeriodicallyAsync(stoppingToken), RenewWhenANodeLeavesAsync(stoppingToken));
+
+    private async Task RenewPeriodicallyAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(ScopeSubscriptions.Expiry / 2);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            Scope[] scopes;
-            lock (_watchers)
-            {
-                scopes = [.. _watchers.Keys];
-            }
+            await RenewAllAsync();
+        }
+    }
 
-            foreach (var scope in scopes)
+    /// <summary>
+    /// A node that leaves takes its activations, and with them the subscriptions they held: without this,
+    /// boards would hear nothing from the scopes that lived there (an escalation, say) until the next
+    /// periodic renewal, up to a minute later. Renewing reactivates them elsewhere and sends each board
+    /// a snapshot, which recovers what was pushed to nobody in between.
+    /// </summary>
+    private async Task RenewWhenANodeLeavesAsync(CancellationToken stoppingToken)
+    {
+        HashSet<SiloAddress>? active = null;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
-                try
+                var now = snapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key).ToHashSet();
+                var left = active?.Except(now).ToArray() ?? [];
+                active = now;
+                if (left.Length > 0)
                 {
-                    var grain = grains.ForScope(scope);
-                    await grain.SubscribeAsync(Reference);
-                    if (await grain.GetStatusAsync() is { } snapshot)
-                    {
-                        await OnStatusAsync(snapshot);
-                    }
+                    LogNodeLeft(logger, string.Join(", ", left.Select(s => s.ToString())));
+                    await RenewAllAsync();
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RenewAllAsync()
+    {
+        Scope[] scopes;
+        lock (_watchers)
+        {
+            scopes = [.. _watchers.Keys];
+        }
+
+        foreach (var scope in scopes)
+        {
+            try
+            {
+                var grain = grains.ForScope(scope);
+                await grain.SubscribeAsync(Reference);
+                if (await grain.GetStatusAsync() is { } snapshot)
                 {
-                    LogRenewFailed(logger, ex, scope.ToString());
+                    await OnStatusAsync(snapshot);
                 }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRenewFailed(logger, ex, scope.ToString());
             }
         }
     }
@@ -215,6 +252,9 @@ public sealed partial class GridRelay(
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Sending a live update of {Scope} to its boards failed")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string scope);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Nodes left the cluster ({Silos}): renewing every live subscription")]
+    private static partial void LogNodeLeft(ILogger logger, string silos);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Renewing or ending the live subscription to {Scope} failed")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string scope);

@@ -1,0 +1,115 @@
+using Xunit.Abstractions;
+
+namespace MonitorGrid.Tests.Durability;
+
+/// <summary>
+/// Escalation on PostgreSQL through the real durable reminder (AdoNet), with the Red deadline shortened
+/// to seconds: it fires after the host that raised the alert is gone, and each step is taken once even
+/// when the student moves to another node.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class EscalationReminderTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string> ShortRed = new()
+    {
+        ["Grid:Sla:Red"] = "00:00:03",
+        ["Grid:Sla:ReminderPeriod"] = "00:00:01",
+    };
+
+    [Fact]
+    public async Task An_escalation_due_while_the_host_was_down_is_made_by_the_reminder_after_the_restart_without_any_request()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var city = new DurableCity("remind", districts: 1, schoolsPerDistrict: 1, classesPerSchool: 1, studentsPerClass: 2);
+        // Long enough for the host to be gone before the deadline, short enough for a test.
+        var settings = new Dictionary<string, string>(ShortRed) { ["Grid:Sla:Red"] = "00:00:08" };
+        var host = await DurableGridHost.StartAsync(connectionString, settings: settings);
+        try
+        {
+            await city.CreateAsync(host);
+            var student = city.Students[0];
+            using (var admin = await host.AdminClientAsync())
+            {
+                await DurableCity.ObserveAsync(admin, student, "SelfHarm", 1);
+            }
+
+            Assert.Equal(1L, await Sql.ScalarAsync<long>(connectionString,
+                "SELECT count(*) FROM OrleansRemindersTable WHERE ReminderName = 'deadlines' AND GrainId LIKE '%' || $1", student));
+
+            // Gone before the deadline; nothing asks for the student after the restart, so only the reminder can wake it.
+            await host.DisposeAsync();
+            Assert.Equal(0L, await EscalationsAsync(connectionString));
+            host = await DurableGridHost.StartAsync(connectionString, settings: settings);
+            await Eventually.HoldsAsync(
+                async () => await EscalationsAsync(connectionString) >= 1, "the first escalation after the restart", TimeSpan.FromSeconds(30));
+
+            using var client = await host.AdminClientAsync();
+            var alert = (await DurableCity.GetJsonAsync(client, $"/api/students/{student}")).GetProperty("alerts")[0];
+            Assert.True(alert.GetProperty("escalationLevel").GetInt32() >= 1);
+            await AssertEachLevelOnceAsync(connectionString);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_two_nodes_each_escalation_step_is_taken_once_when_the_node_holding_the_student_goes_away()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var city = new DurableCity("failover", districts: 1, schoolsPerDistrict: 1, classesPerSchool: 1, studentsPerClass: 2);
+        var first = await DurableGridHost.StartAsync(connectionString, settings: ShortRed);
+        DurableGridHost? second = null;
+        try
+        {
+            second = await DurableGridHost.StartAsync(connectionString, settings: ShortRed);
+            await city.CreateAsync(first);
+            await using var board = await second.BoardForAsync(DurableGridHost.AdminId, DurableGridHost.AdminPassword);
+            await board.WatchAsync("school:failover-d1-h1");
+            await board.WatchAsync("district:failover-d1");
+            using (var admin = await first.AdminClientAsync())
+            {
+                await DurableCity.ObserveAsync(admin, city.Students[0], "SelfHarm", 1);
+            }
+
+            await Eventually.HoldsAsync(
+                async () => await EscalationsAsync(connectionString) >= 1, "the first escalation", TimeSpan.FromSeconds(30));
+            await first.DisposeAsync();
+
+            // The other node takes the reminder and the student over and finishes the steps.
+            await Eventually.HoldsAsync(
+                async () => await EscalationsAsync(connectionString) >= 3, "the third escalation on the remaining node", TimeSpan.FromSeconds(60));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Equal(3L, await EscalationsAsync(connectionString));
+            await AssertEachLevelOnceAsync(connectionString);
+            using var client = await second.AdminClientAsync();
+            var status = await DurableCity.GetJsonAsync(client, "/api/scopes/city");
+            Assert.Equal(1, status.GetProperty("escalated").GetInt32());
+
+            // Boards on the remaining node heard each step at the level it reached, once.
+            output.WriteLine("escalations heard: " + string.Join(", ", board.Escalations.Select(e => $"{e.Level} {e.EscalatedTo}")));
+            await board.WaitUntilAsync(b => b.Escalations.Count >= 2, what: "the school's and the district's escalation");
+            Assert.Equal([(1, "school:failover-d1-h1"), (2, "district:failover-d1")], board.Escalations.Select(e => (e.Level, e.EscalatedTo)).Order());
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+        }
+    }
+
+    private static Task<long> EscalationsAsync(string connectionString) =>
+        Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_events WHERE kind = 'Escalate'");
+
+    private async Task AssertEachLevelOnceAsync(string connectionString)
+    {
+        var levels = await Sql.RowsAsync(connectionString,
+            "SELECT (alert->>'escalationLevel')::int, recorded_at FROM grid_student_events WHERE kind = 'Escalate' ORDER BY version");
+        output.WriteLine(string.Join(", ", levels.Select(r => $"level {r[0]} at {r[1]:HH:mm:ss.fff}")));
+        Assert.Equal(Enumerable.Range(1, levels.Count), levels.Select(r => (int)r[0]!));
+    }
+}
