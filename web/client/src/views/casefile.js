@@ -80,7 +80,8 @@ export function casePanel(a, { session, onSaved, toast }) {
       const body = { kind };
       for (const field of FIELDS[kind]) {
         const value = inputs[field].value.trim();
-        if (!value) continue;
+        // The time offered is now to the minute: left as it is, the server's now is more exact.
+        if (!value || (field === 'occurredAt' && value === defaults.occurredAt)) continue;
         body[field] = field === 'occurredAt' ? fromBeijingLocal(value) : value;
       }
       const submit = form.querySelector('button[type=submit]');
@@ -160,7 +161,7 @@ function input(field, id, value) {
 function caseFacts(c) {
   const row = (key, value) => [el('dt', {}, t(key)), el('dd', {}, value)];
   const overdue = !c.closedAt && Date.now() >= parseTime(c.followUpDueAt);
-  return el('dl', { class: 'facts' },
+  return el('dl', { class: 'case-facts' },
     row('case.state', c.closedAt ? t('case.closed', { time: formatDateTime(c.closedAt) }) : t('case.open')),
     c.closedAt ? row('case.closeReason', c.closeReason ?? '–') : null,
     row('case.opened', formatDateTime(c.openedAt)),
