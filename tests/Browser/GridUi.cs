@@ -66,4 +66,16 @@ internal static class GridUi
         var body = await archive.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("name").GetString()!;
     }
+
+    /// <summary>Records a case entry (talk, plan, referral, …) through the API as <paramref name="userId"/>.</summary>
+    public static async Task RecordCaseEntryAsync(this BrowserFixture browser, string userId, string studentId, object entry)
+    {
+        using var client = await browser.Web.ClientForAsync(userId);
+        var response = await client.PostAsJsonAsync($"/api/students/{studentId}/case-entries", entry);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The links of a board to the screens that go with it (跟踪随访, 重点关爱, 月报).</summary>
+    public static ILocator BoardLink(IPage page, string name) =>
+        page.GetByRole(AriaRole.Navigation, new() { Name = "相关页面" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
 }
