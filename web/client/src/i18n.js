@@ -95,9 +95,10 @@ export function formatDate(date) {
   return d ? formatter('date').format(Date.UTC(y, m - 1, d, 4)) : '–';
 }
 
-/** A length of time in the largest unit that fits: "12 分钟", "3 小时", "2 天". */
+/** A length of time in the largest unit that fits: "不到 1 分钟", "12 分钟", "3 小时", "2 天". */
 export function formatSpan(ms) {
-  const minutes = Math.max(1, Math.floor(Math.abs(ms) / 60000));
+  const minutes = Math.floor(Math.abs(ms) / 60000);
+  if (minutes < 1) return t('span.underMinute');
   if (minutes < 60) return t('span.minutes', { n: minutes });
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? t('span.hours', { n: hours }) : t('span.days', { n: Math.floor(hours / 24) });

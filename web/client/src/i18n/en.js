@@ -215,6 +215,7 @@ export default {
   'error.forbidden': 'Not allowed.',
   'error.notFound': 'Not found.',
 
+  'span.underMinute': 'under a minute',
   'span.minutes': '{n} min',
   'span.hours': '{n} h',
   'span.days': '{n} d',

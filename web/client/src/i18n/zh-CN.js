@@ -215,6 +215,7 @@ export default {
   'error.forbidden': '没有权限。',
   'error.notFound': '未找到。',
 
+  'span.underMinute': '不到 1 分钟',
   'span.minutes': '{n} 分钟',
   'span.hours': '{n} 小时',
   'span.days': '{n} 天',
