@@ -57,9 +57,13 @@ internal static class GridUi
         page.Locator("table.alerts tbody tr").Filter(new() { HasText = studentName });
 
     /// <summary>Posts an observation through the API as <paramref name="userId"/>; the key makes it happen once per host.</summary>
-    public static async Task<string> ObserveAsync(this BrowserFixture browser, string userId, string studentId, string category, int severity, string key)
+    public static Task<string> ObserveAsync(this BrowserFixture browser, string userId, string studentId, string category, int severity, string key) =>
+        browser.Web.ObserveAsync(userId, studentId, category, severity, key);
+
+    /// <summary>Posts an observation to <paramref name="host"/> and returns the student's name.</summary>
+    public static async Task<string> ObserveAsync(this GridWebFactory host, string userId, string studentId, string category, int severity, string key)
     {
-        using var client = await browser.Web.ClientForAsync(userId);
+        using var client = await host.ClientForAsync(userId);
         var response = await client.PostAsJsonAsync("/api/observations", new { studentId, category, severity, idempotencyKey = key });
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         using var archive = await client.GetAsync($"/api/students/{studentId}");
