@@ -50,6 +50,9 @@ public sealed partial class StudentGrain(
     /// <summary>The highest escalation level: the city.</summary>
     public const int TopEscalationLevel = 3;
 
+    /// <summary>The longest due time given to the reminder at once.</summary>
+    private static readonly TimeSpan MaxReminderHop = TimeSpan.FromDays(20);
+
     /// <summary>
     /// Rebuilt from the journal on every activation, and never stored elsewhere: the journal is the
     /// student's state. A stored copy cost a second read on every activation and a write behind every
@@ -362,15 +365,19 @@ public sealed partial class StudentGrain(
 
     private async Task SetReminderAsync()
     {
-        var next = NextDeadline();
-        if (_reminderFor.Known && _reminderFor.At == next)
+        // Timers behind a reminder's first tick cannot wait longer than about 24.8 days (Task.Delay's
+        // int.MaxValue milliseconds) in some places: a later deadline, such as a 30-day follow-up, is
+        // reached in hops well inside that, each tick finding nothing due and setting the next hop.
+        var now = time.GetUtcNow();
+        var target = NextDeadline() is { } next ? (next - now > MaxReminderHop ? now + MaxReminderHop : next) : (DateTimeOffset?)null;
+        if (_reminderFor.Known && _reminderFor.At == target)
         {
             return;
         }
 
-        if (next is { } at)
+        if (target is { } at)
         {
-            var dueIn = at - time.GetUtcNow();
+            var dueIn = at - now;
             await this.RegisterOrUpdateReminder(DeadlineReminder, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, sla.Value.ReminderPeriod);
         }
         else if (await this.GetReminder(DeadlineReminder) is { } reminder)
@@ -378,7 +385,7 @@ public sealed partial class StudentGrain(
             await this.UnregisterReminder(reminder);
         }
 
-        _reminderFor = (true, next);
+        _reminderFor = (true, target);
     }
 
     private void ScheduleReminderCheck(int attempt, TimeSpan delay)

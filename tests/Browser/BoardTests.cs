@@ -38,6 +38,8 @@ public sealed class BoardTests(BrowserFixture browser)
         {
             await Expect(page.GetByText("全市看板仅提供汇总统计，不显示学生个人信息。")).ToBeVisibleAsync();
             await Expect(page.GetByText(red)).ToHaveCountAsync(0);
+            // Escalations reach the city as a count only.
+            await Expect(page.Locator(".tile-escalated")).ToContainTextAsync("超时未确认升级数");
         }
         else
         {

@@ -65,21 +65,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         HasTouch = true,
     });
 
-    /// <summary>A desktop browser window of 1366×900.</summary>
-    public Task<IBrowserContext> DesktopContextAsync() => NewContextAsync(new()
+    /// <summary>A desktop browser window of 1366×900, on the shared host or on <paramref name="host"/>.</summary>
+    public Task<IBrowserContext> DesktopContextAsync(Uri? host = null) => NewContextAsync(new()
     {
         ViewportSize = new() { Width = 1366, Height = 900 },
-    });
+    }, host);
 
     /// <summary>
     /// A new context (fresh storage) in Chinese and Beijing time whose pages resolve relative URLs against the
-    /// host. The caller disposes it.
+    /// shared host, or <paramref name="host"/> (a test's own). The caller disposes it.
     /// </summary>
-    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options, Uri? host = null)
     {
         options.Locale = "zh-CN";
         options.TimezoneId = "Asia/Shanghai";
-        options.BaseURL = BaseAddress.ToString();
+        options.BaseURL = (host ?? BaseAddress).ToString();
         var context = await Browser.NewContextAsync(options);
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         context.SetDefaultNavigationTimeout((float)Timeout.TotalMilliseconds);
@@ -95,7 +95,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (page.Url == "about:blank")
         {
-            await page.GotoAsync(BaseAddress.ToString());
+            await page.GotoAsync("/");
         }
 
         await CurrentUi.UserIdInput(page).FillAsync(userId);

@@ -57,13 +57,29 @@ internal static class GridUi
         page.Locator("table.alerts tbody tr").Filter(new() { HasText = studentName });
 
     /// <summary>Posts an observation through the API as <paramref name="userId"/>; the key makes it happen once per host.</summary>
-    public static async Task<string> ObserveAsync(this BrowserFixture browser, string userId, string studentId, string category, int severity, string key)
+    public static Task<string> ObserveAsync(this BrowserFixture browser, string userId, string studentId, string category, int severity, string key) =>
+        browser.Web.ObserveAsync(userId, studentId, category, severity, key);
+
+    /// <summary>Posts an observation to <paramref name="host"/> and returns the student's name.</summary>
+    public static async Task<string> ObserveAsync(this GridWebFactory host, string userId, string studentId, string category, int severity, string key)
     {
-        using var client = await browser.Web.ClientForAsync(userId);
+        using var client = await host.ClientForAsync(userId);
         var response = await client.PostAsJsonAsync("/api/observations", new { studentId, category, severity, idempotencyKey = key });
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         using var archive = await client.GetAsync($"/api/students/{studentId}");
         var body = await archive.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("name").GetString()!;
     }
+
+    /// <summary>Records a case entry (talk, plan, referral, …) through the API as <paramref name="userId"/>.</summary>
+    public static async Task RecordCaseEntryAsync(this BrowserFixture browser, string userId, string studentId, object entry)
+    {
+        using var client = await browser.Web.ClientForAsync(userId);
+        var response = await client.PostAsJsonAsync($"/api/students/{studentId}/case-entries", entry);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The links of a board to the screens that go with it (跟踪随访, 重点关爱, 月报).</summary>
+    public static ILocator BoardLink(IPage page, string name) =>
+        page.GetByRole(AriaRole.Navigation, new() { Name = "相关页面" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
 }

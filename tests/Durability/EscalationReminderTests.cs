@@ -102,6 +102,41 @@ public sealed class EscalationReminderTests(PostgresServer postgres, ITestOutput
         }
     }
 
+    [Fact]
+    public async Task In_memory_mode_the_reminder_escalates_too()
+    {
+        await using var web = new GridWebFactory(null, ShortRed);
+        await web.InitializeAsync();
+        using var admin = await web.ClientForAsync("admin");
+        var observed = await admin.PostAsJsonAsync("/api/observations", new { studentId = "S000001", category = "SelfHarm", severity = 1 });
+        Assert.Equal(HttpStatusCode.Created, observed.StatusCode);
+
+        // Only the reminder checks deadlines; reading the archive does not.
+        await Eventually.HoldsAsync(
+            async () => (await DurableCity.GetJsonAsync(admin, "/api/students/S000001")).GetProperty("alerts")[0].GetProperty("escalationLevel").GetInt32() >= 1,
+            "the in-memory reminder's escalation", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_follow_up_deadline_beyond_what_a_reminder_takes_at_once_is_reached_in_hops()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var city = new DurableCity("hops", districts: 1, schoolsPerDistrict: 1, classesPerSchool: 1, studentsPerClass: 1);
+        await using var host = await DurableGridHost.StartAsync(
+            connectionString, settings: new Dictionary<string, string> { ["Grid:FollowUp:TrackedEvery"] = "90.00:00:00" });
+        await city.CreateAsync(host);
+        using var admin = await host.AdminClientAsync();
+        var alertId = DurableCity.Text(await DurableCity.ObserveAsync(admin, city.Students[0], "SelfHarm", 1), "alertId");
+
+        // Acknowledged: what is left is the case's follow-up, ninety days away, reached in hops of twenty days.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/alerts/{alertId}/acknowledge", null)).StatusCode);
+        var startTime = await Sql.ScalarAsync<DateTime>(connectionString,
+            "SELECT StartTime FROM OrleansRemindersTable WHERE ReminderName = 'deadlines' AND GrainId LIKE '%' || $1", city.Students[0]);
+        var dueIn = new DateTimeOffset(startTime, TimeSpan.Zero) - DateTimeOffset.UtcNow;
+        output.WriteLine($"the reminder is due in {dueIn.TotalDays:0.0} days");
+        Assert.InRange(dueIn.TotalDays, 19, 20.1);
+    }
+
     private static Task<long> EscalationsAsync(string connectionString) =>
         Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grid_student_events WHERE kind = 'Escalate'");
 

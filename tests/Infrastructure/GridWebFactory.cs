@@ -13,16 +13,17 @@ namespace MonitorGrid.Tests.Infrastructure;
 public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly TimeProvider? _time;
+    private readonly IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
     private GridSessions? _sessions;
 
     public GridWebFactory() => UseKestrel(0);
 
     /// <summary>
-    /// A host of its own whose every clock (grains, API, tokens) is <paramref name="time"/>. Not public: xunit
-    /// allows a collection fixture one public constructor.
+    /// A host of its own whose every clock (grains, API, tokens) is <paramref name="time"/> (the system's when
+    /// null), with more <paramref name="settings"/>. Not public: xunit allows a collection fixture one public constructor.
     /// </summary>
-    internal GridWebFactory(TimeProvider time)
-        : this() => _time = time;
+    internal GridWebFactory(TimeProvider? time, IReadOnlyDictionary<string, string>? settings = null)
+        : this() => (_time, _settings) = (time, settings ?? new Dictionary<string, string>());
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -46,6 +47,10 @@ public sealed class GridWebFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Grid:DemoCity:StudentsPerClass", "10");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         TestClock.Use(builder, _time);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>An HTTP client signed in as <paramref name="userId"/> (password <c>demo</c> unless given).</summary>

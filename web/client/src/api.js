@@ -18,9 +18,15 @@ export class ApiError extends Error {
 const expiredListeners = new Set();
 export const onSessionExpired = (fn) => expiredListeners.add(fn);
 
-/** Calls the API; returns the parsed JSON body (or null). Throws ApiError. */
-export async function api(method, path, body, { token } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+async function readJson(response) {
+  const text = await response.text().catch(() => '');
+  if (!text) return null;
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+/** Sends a request with the session's token; returns the response when it is 2xx. Throws ApiError. */
+async function send(method, path, body, { token, accept = 'application/json, application/problem+json' } = {}) {
+  const headers = { Accept: accept };
   const bearer = token ?? current()?.token;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -30,17 +36,36 @@ export async function api(method, path, body, { token } = {}) {
   } catch {
     throw new ApiError(0, null);
   }
-
-  const text = await response.text().catch(() => '');
-  let json = null;
-  if (text) {
-    try { json = JSON.parse(text); } catch { json = null; }
-  }
   if (!response.ok) {
     if (response.status === 401 && bearer && path !== '/api/auth/token') for (const fn of expiredListeners) fn();
-    throw new ApiError(response.status, json);
+    throw new ApiError(response.status, await readJson(response));
   }
-  return { status: response.status, body: json };
+  return response;
+}
+
+/** Calls the API; returns the parsed JSON body (or null). Throws ApiError. */
+export async function api(method, path, body, options) {
+  const response = await send(method, path, body, options);
+  return { status: response.status, body: await readJson(response) };
+}
+
+/**
+ * Fetches a file with the token (a plain link cannot send the Bearer header) and hands it to the browser
+ * as a download named by the server's Content-Disposition, else <fallbackName>. Throws ApiError.
+ */
+export async function download(path, fallbackName) {
+  const response = await send('GET', path, undefined, { accept: '*/*' });
+  const blob = await response.blob();
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition) || /filename="?([^";]+)"?/i.exec(disposition);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = named ? decodeURIComponent(named[1]) : fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 export const get = async (path) => (await api('GET', path)).body;

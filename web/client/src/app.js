@@ -1,5 +1,6 @@
-// MonitorGrid's browser app: a shell (header, navigation, language switch) and four screens chosen by
-// the URL hash: #/login, #/observe, #/board/{scope}, #/student/{id}.
+// MonitorGrid's browser app: a shell (header, navigation, language switch) and the screens chosen by the URL
+// hash: #/login, #/observe, #/board/{scope}, #/student/{id}, #/follow-ups/{scope}, #/mentoring/{scope},
+// #/report/{scope}.
 import { el, $, fill } from './dom.js';
 import { t, label, setLanguage, otherLanguage, onLanguageChange, language } from './i18n.js';
 import * as session from './session.js';
@@ -9,6 +10,12 @@ import { renderLogin } from './views/login.js';
 import { renderObserve } from './views/observe.js';
 import { renderBoard } from './views/board.js';
 import { renderArchive } from './views/archive.js';
+import { renderFollowUps } from './views/followups.js';
+import { renderMentoring } from './views/mentoring.js';
+import { renderReport } from './views/report.js';
+
+// The list screens: route prefix → render(main, { session, scope, toast, showError }).
+const LIST_SCREENS = { '#/follow-ups/': renderFollowUps, '#/mentoring/': renderMentoring, '#/report/': renderReport };
 
 let dispose = null;
 let flash = ''; // an error to show on the next screen (e.g. why the user is back at sign-in)
@@ -50,9 +57,13 @@ function shell() {
   if (s) {
     links.push(el('a', { href: '#/observe', 'aria-current': location.hash.startsWith('#/observe') ? 'page' : null },
       t('nav.observe'), pending ? el('span', { class: 'badge', 'aria-label': t('outbox.title', { n: pending }) }, String(pending)) : null));
-    if (session.canReadBoards(s.role)) {
-      links.push(el('a', { href: `#/board/${s.scope}`, 'aria-current': location.hash.startsWith('#/board') ? 'page' : null }, t('nav.board')));
+    const link = (prefix, key) => el('a', { href: `${prefix}${s.scope}`, 'aria-current': location.hash.startsWith(prefix) ? 'page' : null }, t(key));
+    if (session.canReadBoards(s.role)) links.push(link('#/board/', 'nav.board'));
+    // The lists of the user's own unit: a district, school or class, never the whole city.
+    if (session.canReadCaseLists(s.role) && s.scope !== 'city') {
+      links.push(link('#/follow-ups/', 'followUps.title'), link('#/mentoring/', 'mentoring.title'));
     }
+    if (session.canReadReports(s.role)) links.push(link('#/report/', 'report.title'));
   }
   fill(nav, links.length ? el('ul', {}, links.map((a) => el('li', {}, a))) : null);
   nav.setAttribute('aria-label', t('nav.main'));
@@ -87,9 +98,13 @@ async function route() {
   } else if (hash.startsWith('#/board/')) {
     const scope = decodeURIComponent(hash.slice('#/board/'.length));
     dispose = renderBoard(main, { session: s, scope, toast, showError, go });
+  } else if (Object.keys(LIST_SCREENS).some((p) => hash.startsWith(p))) {
+    const prefix = Object.keys(LIST_SCREENS).find((p) => hash.startsWith(p));
+    const scope = decodeURIComponent(hash.slice(prefix.length));
+    dispose = LIST_SCREENS[prefix](main, { session: s, scope, toast, showError });
   } else if (hash.startsWith('#/student/')) {
     const id = decodeURIComponent(hash.slice('#/student/'.length));
-    dispose = renderArchive(main, { session: s, studentId: id, showError });
+    dispose = renderArchive(main, { session: s, studentId: id, toast, showError });
   } else {
     history.replaceState(null, '', homeOf(s));
     return route();

@@ -9,7 +9,8 @@ const RETRY_MS = [0, 1000, 2000, 5000, 10000, 15000, 30000];
 export class LiveScope {
   /**
    * @param {string} scope the scope to watch
-   * @param {{ onSnapshot(status, resynced:boolean), onStatus(status), onAlert(event), onState(state), onError(error) }} handlers
+   * @param {{ onSnapshot(status, resynced:boolean), onStatus?(status), onAlert?(event), onEscalation?(event), onCase?(event),
+   *   onState(state), onError(error) }} handlers  (escalation and case are additions to the contract; a screen takes what it shows)
    */
   constructor(scope, handlers) {
     this.scope = scope;
@@ -22,8 +23,10 @@ export class LiveScope {
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (c) => RETRY_MS[Math.min(c.previousRetryCount, RETRY_MS.length - 1)] })
       .configureLogging(LogLevel.None)
       .build();
-    this.connection.on('status', (s) => { if (s.scope === this.scope) handlers.onStatus(s); });
-    this.connection.on('alert', (e) => handlers.onAlert(e));
+    this.connection.on('status', (s) => { if (s.scope === this.scope) handlers.onStatus?.(s); });
+    this.connection.on('alert', (e) => handlers.onAlert?.(e));
+    this.connection.on('escalation', (e) => handlers.onEscalation?.(e));
+    this.connection.on('case', (e) => handlers.onCase?.(e));
     this.connection.onreconnecting(() => handlers.onState('reconnecting'));
     this.connection.onreconnected(() => this.watch(true));
     this.connection.onclose(() => { if (!this.stopped) { handlers.onState('disconnected'); this.scheduleStart(); } });

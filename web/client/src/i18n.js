@@ -23,6 +23,9 @@ export function label(prefix, value) {
   return TABLES[current][key] ?? value;
 }
 
+/** The string for key, or undefined when neither table has it (for labels that fall back to something else). */
+export const lookup = (key) => TABLES[current][key] ?? TABLES['zh-CN'][key];
+
 export function setLanguage(lang) {
   if (!TABLES[lang] || lang === current) return;
   current = lang;
@@ -62,6 +65,7 @@ function formatter(kind) {
       dateTime: { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false },
       time: { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false },
       day: { month: '2-digit', day: '2-digit' },
+      date: { year: 'numeric', month: '2-digit', day: '2-digit' },
     }[kind];
     formatters.set(key, new Intl.DateTimeFormat(current, { timeZone: TIME_ZONE, ...options }));
   }
@@ -83,6 +87,40 @@ export function formatClock(iso) {
 export function formatDay(date) {
   const [y, m, d] = date.split('-').map(Number);
   return formatter('day').format(Date.UTC(y, m - 1, d, 4)); // 12:00 in Beijing: never crosses a day
+}
+
+/** A calendar date (yyyy-mm-dd, a Beijing day) as 2026/11/22. */
+export function formatDate(date) {
+  const [y, m, d] = String(date ?? '').split('-').map(Number);
+  return d ? formatter('date').format(Date.UTC(y, m - 1, d, 4)) : '–';
+}
+
+/** A length of time in the largest unit that fits: "不到 1 分钟", "12 分钟", "3 小时", "2 天". */
+export function formatSpan(ms) {
+  const minutes = Math.floor(Math.abs(ms) / 60000);
+  if (minutes < 1) return t('span.underMinute');
+  if (minutes < 60) return t('span.minutes', { n: minutes });
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? t('span.hours', { n: hours }) : t('span.days', { n: Math.floor(hours / 24) });
+}
+
+// China keeps UTC+8 all year (no daylight saving), so Beijing's wall clock is a fixed offset.
+const BEIJING_MS = 8 * 3600 * 1000;
+
+/** An instant as Beijing wall-clock text for a datetime-local input: 2026-11-22T15:40. */
+export const toBeijingLocal = (ms = Date.now()) => new Date(ms + BEIJING_MS).toISOString().slice(0, 16);
+
+/** A datetime-local value read as Beijing time, as an ISO instant (UTC); null when empty or invalid. */
+export function fromBeijingLocal(value) {
+  const ms = Date.parse(`${value}:00+08:00`);
+  return value && !Number.isNaN(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** The Beijing calendar month before the one of now, as yyyy-MM. */
+export function lastMonth(now = Date.now()) {
+  const d = new Date(now + BEIJING_MS);
+  const previous = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+  return previous.toISOString().slice(0, 7);
 }
 
 /** "12 分钟前" */

@@ -43,3 +43,11 @@ export const seesIdentities = (role) => role !== 'CityBureau';
 export const canAcknowledge = (role) =>
   ['HeadTeacher', 'Mentor', 'PsychTeacher', 'SchoolLead', 'DistrictCenter', 'Admin'].includes(role);
 export const canResolve = (role) => ['PsychTeacher', 'SchoolLead', 'DistrictCenter'].includes(role);
+
+/** Follow-up boards and mentoring lists name students: every board role but the city bureau. */
+export const canReadCaseLists = (role) => canReadBoards(role) && seesIdentities(role);
+/** Talks are held by mentors, head teachers and psychology teachers; the rest of a case is the support team's. */
+export const canRecordCase = (role, kind) => (kind === 'Talk'
+  ? ['Mentor', 'HeadTeacher', 'PsychTeacher'].includes(role)
+  : ['PsychTeacher', 'SchoolLead', 'DistrictCenter'].includes(role));
+export const canReadReports = (role) => ['PsychTeacher', 'SchoolLead', 'DistrictCenter', 'CityBureau', 'Admin'].includes(role);

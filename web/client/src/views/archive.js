@@ -1,12 +1,14 @@
-// The student archive (一生一档): identity, current tier and one timeline of observations and of every
-// alert's raising, acknowledgement and resolution, newest first.
+// The student archive (一生一档): identity, current tier, the case (个案) with its forms, and one timeline of
+// observations, of every alert's raising, escalation, acknowledgement and resolution, and of the case records,
+// newest first.
 import { el, fill } from '../dom.js';
 import { t, label, formatDateTime, parseTime } from '../i18n.js';
 import { get, describe } from '../api.js';
 import { canReadArchive } from '../session.js';
 import { tierBadge } from './common.js';
+import { casePanel, caseEvents } from './casefile.js';
 
-export function renderArchive(main, { session, studentId, showError }) {
+export function renderArchive(main, { session, studentId, toast, showError }) {
   const section = el('section', { class: 'panel', 'aria-labelledby': 'archive-title' },
     el('p', {}, el('a', { href: 'javascript:history.back()', onclick: (e) => { e.preventDefault(); history.back(); } }, '← ', t('archive.back'))),
     el('h1', { id: 'archive-title' }, t('archive.title')));
@@ -20,7 +22,8 @@ export function renderArchive(main, { session, studentId, showError }) {
   const body = el('div', {}, el('p', { class: 'muted' }, t('app.loading')));
   section.append(body);
 
-  (async () => {
+  /** Loads (again, after a case entry) and shows the archive; focus then goes to the case's heading. */
+  async function load(afterSave) {
     try {
       const a = await get(`/api/students/${encodeURIComponent(studentId)}`);
       if (disposed) return;
@@ -40,16 +43,20 @@ export function renderArchive(main, { session, studentId, showError }) {
           row('archive.school', school ? el('a', { href: `#/board/school:${a.schoolId}` }, school) : a.schoolId),
           row('archive.district', district ? el('a', { href: `#/board/district:${a.districtId}` }, district) : a.districtId),
           row('archive.tier', tierBadge(a.tier)),
-          row('archive.focus', focus)),
+          row('archive.focus', focus),
+          row('archive.mentor', a.mentorId ?? t('archive.mentorNone'))),
+        casePanel(a, { session, toast, onSaved: () => load(true) }),
         el('h2', { id: 'timeline-title' }, t('archive.timeline')),
         timeline(a),
         el('p', { class: 'hint' }, t('archive.auditNote'), ' ', t('time.zoneNote')));
+      if (afterSave) body.querySelector('#case-title')?.focus();
     } catch (error) {
       if (disposed) return;
       fill(body, el('p', { class: 'form-error' }, t('archive.failed', { detail: describe(error) })));
       showError(t('archive.failed', { detail: describe(error) }));
     }
-  })();
+  }
+  load(false);
 
   return () => { disposed = true; };
 }
@@ -67,6 +74,9 @@ function timeline(a) {
         ? t('archive.alertRaisedFrom', { from: label('tier', al.previousTier), tier: label('tier', al.tier) })
         : t('archive.alertRaised', { tier: label('tier', al.tier) }),
       lines: [label('category', al.category)] });
+    if (al.escalatedAt && al.escalationLevel > 0) {
+      events.push({ at: al.escalatedAt, kind: 'alert', tier: al.tier, title: t('archive.alertEscalated', { to: label('esc.to', al.escalationLevel) }), lines: [] });
+    }
     if (al.acknowledgedAt) {
       events.push({ at: al.acknowledgedAt, kind: 'action', title: t('archive.alertAcknowledged', { user: al.acknowledgedBy ?? '' }), lines: [] });
     }
@@ -74,6 +84,7 @@ function timeline(a) {
       events.push({ at: al.resolvedAt, kind: 'action', title: t('archive.alertResolved', { user: al.resolvedBy ?? '' }), lines: [al.resolutionNote] });
     }
   }
+  events.push(...caseEvents(a));
   events.sort((x, y) => parseTime(y.at) - parseTime(x.at));
   if (!events.length) return el('p', { class: 'muted' }, t('archive.timelineNone'));
   return el('ol', { class: 'timeline', 'aria-labelledby': 'timeline-title' }, events.map((e) => el('li', { class: `tl tl-${e.kind}` },

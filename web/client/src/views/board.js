@@ -1,13 +1,16 @@
-// A live board for a class, school, district or the city: tier counts, open alerts with the actions the
-// role may take, a 30-day trend, a category breakdown, the units below to drill into, and a live feed.
-// The snapshot from Watch replaces everything after each (re)connect; `status` keeps it current.
+// A live board for a class, school, district or the city: tier counts and escalations, open alerts with their
+// deadline and the actions the role may take, a 30-day trend, a category breakdown, the units below to drill
+// into, links to the follow-up, mentoring and report screens, notices of escalations and overdue follow-ups,
+// and a live feed. The snapshot from Watch replaces everything after each (re)connect; `status` keeps it current.
 import { el, fill } from '../dom.js';
 import { t, label, formatDateTime, formatAgo, formatClock, formatDay, parseTime, compareTime } from '../i18n.js';
 import { api, get, describe } from '../api.js';
 import { LiveScope } from '../hub.js';
 import { trendChart, categoryChart } from '../charts.js';
-import { canReadBoards, canReadArchive, canAcknowledge, canResolve, seesIdentities } from '../session.js';
-import { tierBadge, keepingFocus, scopeKind } from './common.js';
+import { canReadBoards, canAcknowledge, canResolve, seesIdentities, canReadCaseLists, canReadReports } from '../session.js';
+import {
+  tierBadge, keepingFocus, scopeKind, dueBadge, escalationBadge, connectionIndicator, noticeList, placeOf, studentLink,
+} from './common.js';
 
 const TIERS = ['Green', 'Yellow', 'Orange', 'Red'];
 const TIER_RANK = { Green: 0, Yellow: 1, Orange: 2, Red: 3 };
@@ -37,7 +40,8 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
   const crumbs = el('ol', {});
   const title = el('h1', { id: 'board-title' }, t('app.loading'));
   const updated = el('span', { class: 'muted' });
-  const conn = el('span', { class: 'conn conn-connecting', role: 'status' }, t('conn.connecting'));
+  const conn = connectionIndicator();
+  const notices = noticeList();
   const tiles = el('div', { class: 'tiles' });
   const alertsTitle = el('h2', { id: 'alerts-title' });
   const alertsBody = el('tbody', {});
@@ -59,7 +63,7 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
       el('div', { class: 'table-wrap', role: 'group', 'aria-labelledby': 'alerts-title', tabindex: '0' },
         el('table', { class: 'alerts' },
           el('thead', {}, el('tr', {}, th('board.col.tier'), th('board.col.student'), th('board.col.where'), th('board.col.category'),
-            th('board.col.state'), th('board.col.raised'), th('board.col.actions'))),
+            th('board.col.state'), th('board.col.due'), th('board.col.raised'), th('board.col.actions'))),
           alertsBody)),
       alertsEmpty);
 
@@ -73,11 +77,21 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
           childrenBody)),
       childrenEmpty);
 
+  // The screens that go with the board: follow-ups and mentoring name students; the report is per school or district.
+  const lists = kind !== 'city' && canReadCaseLists(session.role);
+  const links = [
+    lists ? el('a', { href: `#/follow-ups/${scope}`, class: 'button' }, t('followUps.title')) : null,
+    lists ? el('a', { href: `#/mentoring/${scope}`, class: 'button' }, t('mentoring.title')) : null,
+    kind !== 'class' && canReadReports(session.role) ? el('a', { href: `#/report/${scope}`, class: 'button' }, t('report.title')) : null,
+  ].filter(Boolean);
+
   main.append(
     el('nav', { class: 'crumbs', 'aria-label': t('board.breadcrumb') }, crumbs),
     el('section', { class: 'board-head', 'aria-labelledby': 'board-title' },
       el('div', {}, title, el('p', { class: 'muted' }, t('board.scopeKind', { kind: label('kind', kind) }), ' · ', el('code', {}, scope))),
-      el('div', { class: 'head-meta' }, updated, conn)),
+      el('div', { class: 'head-meta' }, updated, conn.node)),
+    links.length ? el('nav', { class: 'board-links', 'aria-label': t('board.links') }, links) : null,
+    notices.node,
     el('section', { 'aria-label': t('board.counts') }, tiles),
     el('div', { class: 'board-grid' },
       el('div', { class: 'board-main' }, alertsSection, childrenSection,
@@ -114,17 +128,19 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
     fill(tiles, [...TIERS.map((tier) => el('div', { class: `tile tile-${tier}` },
       el('span', { class: 'tile-label' }, tierBadge(tier)),
       el('span', { class: 'tile-value', 'data-tier': tier }, String(counts[tier] ?? '–')))),
-    el('div', { class: 'tile tile-total' }, el('span', { class: 'tile-label' }, t('tier.total')), el('span', { class: 'tile-value' }, String(total)))]);
+    el('div', { class: 'tile tile-total' }, el('span', { class: 'tile-label' }, t('tier.total')), el('span', { class: 'tile-value' }, String(total))),
+    // Alerts escalated for want of an acknowledgement that still wait for one: the city's only view of them.
+    el('div', { class: `tile tile-escalated${status?.escalated ? ' tile-escalated-some' : ''}` },
+      el('span', { class: 'tile-label' }, el('span', { 'aria-hidden': 'true' }, '⬆ '), t('board.escalated')),
+      el('span', { class: 'tile-value', 'data-escalated': '' }, String(status?.escalated ?? '–')))]);
   }
 
   // ---- Alerts ----
-  const where = (a) => {
-    const child = (id) => children.find((c) => c.scope.endsWith(`:${id}`))?.name;
-    if (kind === 'school') return child(a.classId) ?? a.classId;
-    if (kind === 'district') return `${child(a.schoolId) ?? a.schoolId} · ${a.classId}`;
-    if (kind === 'class') return status?.name ?? a.classId;
-    return `${a.schoolId} · ${a.classId}`;
-  };
+  function where(a) {
+    const names = new Map(children.map((c) => [c.scope.slice(c.scope.indexOf(':') + 1), c.name]));
+    if (kind === 'class' && status) names.set(a.classId, status.name);
+    return placeOf(kind, names, a);
+  }
 
   function sortedAlerts() {
     return [...(status?.openAlerts ?? [])].sort((a, b) =>
@@ -138,9 +154,7 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
     alertsEmpty.hidden = alerts.length > 0;
     keepingFocus(alertsBody, () => fill(alertsBody, alerts.map((a) => {
       const name = a.studentName || a.studentId;
-      const student = canReadArchive(session.role)
-        ? el('a', { href: `#/student/${encodeURIComponent(a.studentId)}`, 'aria-label': t('board.archiveLink', { name }), 'data-focus': `s-${a.alertId}` }, name)
-        : name;
+      const student = studentLink(session, a.studentId, name);
       const actions = [];
       if (canAcknowledge(session.role) && a.state === 'Open') {
         actions.push(el('button', { type: 'button', class: 'small', 'data-focus': `ack-${a.alertId}`, disabled: busy.has(a.alertId),
@@ -155,7 +169,8 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
         el('td', {}, student),
         el('td', {}, where(a)),
         el('td', {}, label('category', a.category)),
-        el('td', {}, label('state', a.state)),
+        el('td', {}, label('state', a.state), a.state === 'Open' && a.escalationLevel > 0 ? [' ', escalationBadge(a.escalationLevel)] : null),
+        el('td', {}, a.state === 'Open' && a.dueAt ? dueBadge(a.dueAt) : el('span', { class: 'muted' }, t('due.none'))),
         el('td', {}, el('time', { datetime: a.raisedAt, title: formatDateTime(a.raisedAt), 'data-ago': a.raisedAt }, formatAgo(a.raisedAt))),
         el('td', { class: 'actions' }, actions));
     })));
@@ -297,33 +312,51 @@ export function renderBoard(main, { session, scope, toast, showError, go }) {
     renderAlerts();
   }
 
-  function addFeed(e) {
-    const name = seesIdentities(session.role) ? (e.studentName || e.studentId) : '';
+  function addFeed(at, tier, text) {
     feedEmpty.hidden = true;
-    feed.prepend(el('li', { class: `feed-${e.tier}` },
-      el('time', { datetime: e.updatedAt }, formatClock(e.updatedAt)), ' ',
-      tierBadge(e.tier), ' ',
-      t('board.feedItem', { change: label('change', e.change), name, tier: label('tier', e.tier), category: label('category', e.category) })));
+    feed.prepend(el('li', { class: `feed-${tier}` },
+      el('time', { datetime: at }, formatClock(at)), ' ', tierBadge(tier), ' ', text));
     while (feed.children.length > MAX_FEED) feed.lastElementChild.remove();
   }
 
-  function setConnection(state) {
-    conn.className = `conn conn-${state}`;
-    conn.textContent = t(`conn.${state}`);
+  function alertEvent(e) {
+    const name = seesIdentities(session.role) ? (e.studentName || e.studentId) : '';
+    addFeed(e.updatedAt, e.tier,
+      t('board.feedItem', { change: label('change', e.change), name, tier: label('tier', e.tier), category: label('category', e.category) }));
+  }
+
+  // An alert nobody acknowledged in time reached this board: in the feed, and as a notice that stays.
+  function escalationEvent(e) {
+    const a = e.alert;
+    const params = { name: a.studentName || a.studentId, tier: label('tier', a.tier), to: label('esc.to', e.level), due: formatDateTime(e.dueAt) };
+    addFeed(e.escalatedAt, a.tier, t('board.feedEscalation', params));
+    notices.add('escalation', '⬆', t('board.escalationNotice', params));
+  }
+
+  // A case under the scope changed; a follow-up that fell overdue is also a notice.
+  function caseEvent(e) {
+    const c = e.case;
+    const name = c.studentName || c.studentId;
+    addFeed(e.change === 'Overdue' ? c.followUpDueAt : (c.closedAt ?? new Date().toISOString()), c.tier,
+      t('board.feedCase', { change: label('caseChange', e.change), name }));
+    if (e.change === 'Overdue') notices.add('overdue', '⚠', t('followUps.overdueNotice', { name, due: formatDateTime(c.followUpDueAt) }));
   }
 
   const live = new LiveScope(scope, {
     onSnapshot: (snapshot, resynced) => { apply(snapshot); if (resynced) { toast(t('conn.resynced')); changed(); } },
     // Pushes are one-way messages and may overtake each other: an older status never replaces a newer one.
     onStatus: (s) => { if (!status || compareTime(s.updatedAt, status.updatedAt) >= 0) { apply(s); changed(); } },
-    onAlert: (e) => addFeed(e),
-    onState: setConnection,
-    onError: (error) => { setConnection('disconnected'); showError(t('board.failed', { detail: error?.message ?? String(error) })); },
+    onAlert: alertEvent,
+    onEscalation: escalationEvent,
+    onCase: caseEvent,
+    onState: conn.set,
+    onError: (error) => { conn.set('disconnected'); showError(t('board.failed', { detail: error?.message ?? String(error) })); },
   });
 
-  // "x 分钟前" moves on by itself.
+  // "x 分钟前" and the time left to acknowledge move on by themselves.
   timers.push(setInterval(() => {
     for (const node of alertsBody.querySelectorAll('time[data-ago]')) node.textContent = formatAgo(node.dataset.ago);
+    for (const node of alertsBody.querySelectorAll('[data-due]')) node.replaceWith(dueBadge(node.dataset.due));
   }, 30000));
 
   renderTiles();
