@@ -21,6 +21,9 @@ public sealed record StudentPick(string StudentId, string Name, string ClassId);
 /// <summary>An observation someone submitted, with the student's name for their own list.</summary>
 public sealed record SubmittedObservation(Observation Observation, string? StudentName);
 
+/// <summary>A student under a scope and their journal records before an instant, in version order (none: nothing happened to them yet).</summary>
+public sealed record StudentJournal(string StudentId, IReadOnlyList<JournalRecord> Records);
+
 /// <summary>
 /// Read models for the browser UI over the journal and the status projection: drill-down, trend,
 /// category breakdown, the student picker and a user's own submissions. None of it is on the path of an
@@ -48,4 +51,10 @@ public interface IGridInsights
 
     /// <summary>The observer's own observations, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<SubmittedObservation>> SubmittedByAsync(string observerId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every student under the scope now, in id order (ordinal), each with the records recorded before
+    /// <paramref name="until"/>: what the monthly report replays. Streamed one student at a time.
+    /// </summary>
+    IAsyncEnumerable<StudentJournal> JournalsBeforeAsync(Scope scope, DateTimeOffset until, CancellationToken cancellationToken = default);
 }

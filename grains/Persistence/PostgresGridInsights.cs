@@ -7,7 +7,7 @@ namespace MonitorGrid.Persistence;
 /// The UI's read models on PostgreSQL: set-based queries over the status projection (who is under a
 /// scope) joined to the journal (what happened to them). None goes through the journal's write queue.
 /// </summary>
-public sealed class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
+public sealed partial class PostgresGridInsights(NpgsqlDataSource db) : IGridInsights
 {
     public async Task RegisterNodesAsync(IReadOnlyList<RosterNode> nodes, CancellationToken cancellationToken = default)
     {

@@ -153,10 +153,8 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
             "SELECT student_id, profile, tier, open_alert, version, updated_at, case_summary FROM grid_student_status WHERE student_id = ANY($1)");
         statuses.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = from.Keys.ToArray() });
         var records = new NpgsqlBatchCommand(
-            """
-            SELECT e.student_id, e.version, e.kind, e.recorded_at, e.tier_after, e.open_alert_id, e.alert, e.observation_id, e.observer_id,
-                   e.observer_role, e.category, e.severity, e.note, e.observed_at, e.idempotency_key, e.actor_id, e.actor_role, e.action_note,
-                   e.detail
+            $"""
+            SELECT {RecordColumns}
             FROM unnest($1::text[], $2::bigint[]) AS r(student_id, after_version)
             JOIN grid_student_events e ON e.student_id = r.student_id AND e.version > r.after_version
             ORDER BY e.student_id, e.version
@@ -390,7 +388,15 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         return outcomes;
     }
 
-    private static JournalRecord ReadRecord(NpgsqlDataReader reader)
+    /// <summary>The columns of <c>grid_student_events e</c> that <see cref="ReadRecord"/> reads, in its order.</summary>
+    internal const string RecordColumns = """
+        e.student_id, e.version, e.kind, e.recorded_at, e.tier_after, e.open_alert_id, e.alert, e.observation_id, e.observer_id,
+        e.observer_role, e.category, e.severity, e.note, e.observed_at, e.idempotency_key, e.actor_id, e.actor_role, e.action_note,
+        e.detail
+        """;
+
+    /// <summary>A record from a row that starts with <see cref="RecordColumns"/>.</summary>
+    internal static JournalRecord ReadRecord(NpgsqlDataReader reader)
     {
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         var studentId = reader.GetString(0);

@@ -135,6 +135,7 @@ public static class WebExtensions
         app.MapStudentsApi();
         app.MapAlertsApi();
         app.MapCasesApi();
+        app.MapReportsApi();
         app.MapDiagnosticsApi();
         app.MapHub<GridHub>("/hubs/grid");
         app.MapOpenApi();
