@@ -69,9 +69,9 @@ public sealed record EscalationFigures(int Total, EscalationLevelFigure[] Levels
 
 /// <summary>Escalation steps to one level.</summary>
 /// <param name="Level">1, 2 or 3.</param>
-/// <param name="To">Where that level reaches: <c>school</c>, <c>district</c> or <c>city</c>.</param>
+/// <param name="Reaches">Where that level reaches: <c>school</c>, <c>district</c> or <c>city</c>.</param>
 /// <param name="Count">How many steps.</param>
-public sealed record EscalationLevelFigure(int Level, string To, int Count);
+public sealed record EscalationLevelFigure(int Level, string Reaches, int Count);
 
 /// <summary>The follow-up of high-concern students: cases open at the month's end, and what happened in the month.</summary>
 /// <param name="Tracked">Cases open at the month's end.</param>

@@ -141,36 +141,22 @@ public sealed partial class CaseTests(BrowserFixture browser)
     }
 
     /// <summary>
-    /// The report endpoint's JSON is not final, so the screen shows whatever figures come: here a stand-in
-    /// answer, with a field no table knows, and a CSV that must be fetched with the token.
+    /// The district centre's monthly report from the real endpoint: every figure under its Chinese label
+    /// (no raw key shows), and the CSV fetched with the token under the report's own file name.
     /// </summary>
     [Fact]
-    public async Task The_monthly_report_shows_the_figures_it_gets_and_downloads_the_csv_with_the_token()
+    public async Task A_district_centre_reads_last_months_report_in_chinese_and_downloads_the_csv_with_the_token()
     {
         await using var context = await browser.DesktopContextAsync();
         var page = await context.NewPageAsync();
-        var requests = new List<(string Url, string? Authorization)>();
-        await page.RouteAsync("**/api/reports/monthly**", async route =>
+        var csvRequests = new List<string?>();
+        page.Request += (_, request) =>
         {
-            requests.Add((route.Request.Url, (await route.Request.AllHeadersAsync()).GetValueOrDefault("authorization")));
-            await (route.Request.Url.Contains("format=csv", StringComparison.Ordinal)
-                ? route.FulfillAsync(new()
-                {
-                    Status = 200,
-                    ContentType = "text/csv; charset=utf-8",
-                    Headers = new Dictionary<string, string> { ["Content-Disposition"] = "attachment; filename=\"erqi-report.csv\"" },
-                    Body = "\uFEFFfigure,value\nalertsRaised,7\n",
-                })
-                : route.FulfillAsync(new()
-                {
-                    Status = 200,
-                    ContentType = "application/json",
-                    Body = """
-                        { "scope": "district:erqi", "month": "2026-10", "alerts": { "raised": 7, "slaShare": 0.714, "escalations": 1 },
-                          "categories": [{ "category": "SelfHarm", "count": 2 }], "someNewFigure": 3 }
-                        """,
-                }));
-        });
+            if (request.Url.Contains("format=csv", StringComparison.Ordinal))
+            {
+                csvRequests.Add(request.Headers.GetValueOrDefault("authorization"));
+            }
+        };
         await browser.SignInToAsync(page, "dc-erqi", "二七区");
         await GridUi.BoardLink(page, "月报").ClickAsync();
 
@@ -178,18 +164,22 @@ public sealed partial class CaseTests(BrowserFixture browser)
         await Expect(page.GetByLabel("月份", new() { Exact = true })).ToHaveValueAsync(lastMonth);
         await Expect(page.GetByLabel("单位", new() { Exact = true }).Locator("option")).ToHaveTextAsync(["二七区", "二七区第一中学", "二七区第二中学"]);
         var result = page.GetByRole(AriaRole.Region, new() { Name = $"二七区 · {lastMonth} 月报" });
-        await Expect(result).ToContainTextAsync("新增预警");
-        await Expect(result).ToContainTextAsync("按时确认率");
-        await Expect(result).ToContainTextAsync("71.4%");
-        await Expect(result.Locator("table")).ToContainTextAsync("自伤迹象");
-        await Expect(result).ToContainTextAsync("someNewFigure");
+        foreach (var label in new[] { "学生数", "新增预警", "按时确认率", "超时升级", "升级至", "在案学生", "按期", "拟转介", "已返校", "休学" })
+        {
+            await Expect(result).ToContainTextAsync(label);
+        }
+
+        await Expect(result.Locator("table").First).ToContainTextAsync("自伤迹象");
+        var text = await result.InnerTextAsync();
+        Assert.DoesNotMatch("[a-z][A-Z]", text.Replace("SelfHarm", "", StringComparison.Ordinal));
         await page.AssertAccessibleAsync("report");
+        await page.SaveScreenshotAsync("report-district");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "下载 CSV" }).ClickAsync());
-        Assert.Equal("erqi-report.csv", download.SuggestedFilename);
-        var csv = requests.Last();
-        Assert.Contains($"scope=district%3Aerqi&month={lastMonth}&format=csv", csv.Url, StringComparison.Ordinal);
-        Assert.StartsWith("Bearer ", csv.Authorization, StringComparison.Ordinal);
+        Assert.EndsWith($"{lastMonth}.csv", download.SuggestedFilename, StringComparison.Ordinal);
+        Assert.StartsWith("Bearer ", Assert.Single(csvRequests), StringComparison.Ordinal);
+        var bytes = await File.ReadAllBytesAsync(await download.PathAsync());
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
     }
 
     [GeneratedRegex("^(◷ 剩余|‼ 已超时) ")]

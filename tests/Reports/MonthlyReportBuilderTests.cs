@@ -138,7 +138,7 @@ public sealed class Monthly_report_figures_match_a_hand_computed_month
 
         // s2 levels 1, 2; s3 levels 1, 2, 3.
         Assert.Equal(5, report.Escalations.Total);
-        Assert.Equal([(1, "school", 2), (2, "district", 2), (3, "city", 1)], report.Escalations.Levels.Select(l => (l.Level, l.To, l.Count)));
+        Assert.Equal([(1, "school", 2), (2, "district", 2), (3, "city", 1)], report.Escalations.Levels.Select(l => (l.Level, l.Reaches, l.Count)));
 
         // Open at the end: s2, s4, s6 (s1 closed on the 25th; s3 and s5 never reached Orange) = 3. Overdue at
         // 1 April 00:00: s2 (due 31 March 00:01); on schedule: s4 (talk on 31 March, due 30 April), s6 (opened

@@ -75,7 +75,7 @@ public static class MonthlyReportCsv
         Row(csv, "超时升级", "合计", report.Escalations.Total);
         foreach (var level in report.Escalations.Levels)
         {
-            Row(csv, "超时升级", $"{level.Level}级（{LevelNames[level.To]}）", level.Count);
+            Row(csv, "超时升级", $"{level.Level}级（{LevelNames[level.Reaches]}）", level.Count);
         }
 
         var followUps = report.FollowUps;

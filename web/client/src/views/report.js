@@ -100,6 +100,9 @@ function formatValue(key, value) {
       ? new Intl.NumberFormat(language(), { style: 'percent', maximumFractionDigits: 1 }).format(value)
       : new Intl.NumberFormat(language()).format(value);
   }
+  // A referral's state and the level an escalation reaches are words the UI already has.
+  if (key === 'state') return label('referral', value);
+  if (key === 'reaches') return label('kind', value);
   if (LABELLED.includes(key)) return label(key, value);
   if (/^\d{4}-\d\d-\d\dT/.test(value)) return formatDateTime(value);
   return typeof value === 'string' ? value : JSON.stringify(value);
