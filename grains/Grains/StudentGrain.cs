@@ -50,6 +50,9 @@ public sealed partial class StudentGrain(
     /// <summary>The highest escalation level: the city.</summary>
     public const int TopEscalationLevel = 3;
 
+    /// <summary>How long a change waits for its reminder to be set before leaving it to the retry.</summary>
+    private static readonly TimeSpan ReminderWait = TimeSpan.FromSeconds(5);
+
     /// <summary>The longest due time given to the reminder at once.</summary>
     private static readonly TimeSpan MaxReminderHop = TimeSpan.FromDays(20);
 
@@ -354,7 +357,9 @@ public sealed partial class StudentGrain(
     {
         try
         {
-            await SetReminderAsync();
+            // The change is durable already: a reminder service that is slow to answer must not hold the
+            // request that made it (the retry below takes over).
+            await SetReminderAsync().WaitAsync(ReminderWait);
         }
         catch (Exception ex)
         {
