@@ -176,17 +176,28 @@ public sealed partial class GridRelay(
     /// </summary>
     private async Task RenewWhenANodeLeavesAsync(CancellationToken stoppingToken)
     {
-        HashSet<SiloAddress>? active = null;
+        // Renew when a node starts to leave (its activations are going) and again when it is dead: an
+        // activation still closing on the leaving node can take a renewal with it.
+        var known = new Dictionary<SiloAddress, SiloStatus>();
         try
         {
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
-                var now = snapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key).ToHashSet();
-                var left = active?.Except(now).ToArray() ?? [];
-                active = now;
-                if (left.Length > 0)
+                var leaving = new List<SiloAddress>();
+                foreach (var (silo, member) in snapshot.Members)
                 {
-                    LogNodeLeft(logger, string.Join(", ", left.Select(s => s.ToString())));
+                    if (known.TryGetValue(silo, out var before) && before != member.Status
+                        && member.Status is SiloStatus.ShuttingDown or SiloStatus.Stopping or SiloStatus.Dead)
+                    {
+                        leaving.Add(silo);
+                    }
+
+                    known[silo] = member.Status;
+                }
+
+                if (leaving.Count > 0)
+                {
+                    LogNodeLeft(logger, string.Join(", ", leaving.Select(s => $"{s} {known[s]}")));
                     await RenewAllAsync();
                 }
             }
