@@ -173,7 +173,7 @@ public sealed partial class StudentGrain(
         if (alertEvent is not null)
         {
             await PropagateAsync(alertEvent);
-            await EnsureReminderAsync();
+            ReminderSoon();
         }
         else
         {
@@ -217,7 +217,7 @@ public sealed partial class StudentGrain(
         if (before.Tier != S.Tier || alertEvent is not null)
         {
             await PropagateAsync(alertEvent);
-            await EnsureReminderAsync();
+            ReminderSoon();
         }
 
         return new SubmissionResult(SubmissionOutcome.Accepted, new ObservationReceipt(observation.ObservationId, StudentId, S.Tier, OpenAlert?.AlertId));
@@ -273,7 +273,7 @@ public sealed partial class StudentGrain(
         if (_caseEvent is not null)
         {
             await PropagateAsync(null);
-            await EnsureReminderAsync();
+            ReminderSoon();
         }
 
         return new CaseActionResult(CaseActionOutcome.Done, _case.Current, _case.Records[^1]);
@@ -380,6 +380,13 @@ public sealed partial class StudentGrain(
             return;
         }
 
+        // A reminder already set for a time still ahead and no later than needed will tick first and set
+        // the next one then (an acknowledgement, say, moves the deadline later): no write now.
+        if (_reminderFor is { Known: true, At: { } registered } && registered > now && (target is null || target > registered))
+        {
+            return;
+        }
+
         if (target is { } at)
         {
             var dueIn = at - now;
@@ -391,6 +398,17 @@ public sealed partial class StudentGrain(
         }
 
         _reminderFor = (true, target);
+    }
+
+    /// <summary>
+    /// Sets the reminder right after the change in hand, off its request: registering is a write to the
+    /// reminder table of its own, and awaiting it cost every alert-raising observation a round trip
+    /// (docs/benchmarks.md). Changes in one burst share one registration; a pending retry is brought forward.
+    /// </summary>
+    private void ReminderSoon()
+    {
+        _reminderRetry?.Disarm();
+        ScheduleReminderCheck(attempt: 1, TimeSpan.Zero);
     }
 
     private void ScheduleReminderCheck(int attempt, TimeSpan delay)
@@ -435,7 +453,7 @@ public sealed partial class StudentGrain(
         S.UpdatedAt = now;
         await CommitAsync(NextRecord(JournalKind.Acknowledge, now, alert) with { Actor = actor }, before);
         await PropagateAsync(alert.ToEvent(AlertChange.Acknowledged));
-        await EnsureReminderAsync();
+        ReminderSoon();
         return new AlertActionResult(AlertActionOutcome.Done, alert);
     }
 
@@ -466,7 +484,7 @@ public sealed partial class StudentGrain(
         await CommitAsync(NextRecord(JournalKind.Resolve, now, alert) with { Actor = actor, Note = note }, before);
         LogAlertResolved(logger, alertId, StudentId, actor.UserId);
         await PropagateAsync(alert.ToEvent(AlertChange.Resolved));
-        await EnsureReminderAsync();
+        ReminderSoon();
         return new AlertActionResult(AlertActionOutcome.Done, alert);
     }
 
