@@ -1,4 +1,5 @@
 using System.Globalization;
+using MonitorGrid.Model;
 
 namespace MonitorGrid.Reports;
 
@@ -11,16 +12,13 @@ namespace MonitorGrid.Reports;
 public readonly record struct ReportMonth(int Year, int Month)
 {
     /// <summary>The zone whose midnights bound a month.</summary>
-    public const string TimeZoneName = "Asia/Shanghai";
+    public const string TimeZoneName = BeijingTime.ZoneName;
 
     /// <summary>The earliest year a report may be asked for.</summary>
     public const int FirstYear = 2000;
 
-    /// <summary>
-    /// Beijing time's offset from UTC. China has kept UTC+8 all year since 1991: a fixed offset gives the
-    /// zone's midnights without depending on the host's time-zone data.
-    /// </summary>
-    public static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
+    /// <summary>Beijing time's offset from UTC (see <see cref="BeijingTime"/>).</summary>
+    public static readonly TimeSpan BeijingOffset = BeijingTime.Offset;
 
     /// <summary>Beijing midnight on the month's first day.</summary>
     public DateTimeOffset Start => new(Year, Month, 1, 0, 0, 0, BeijingOffset);

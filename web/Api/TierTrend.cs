@@ -1,3 +1,4 @@
+using MonitorGrid.Model;
 using MonitorGrid.Persistence;
 
 namespace MonitorGrid.Web.Api;
@@ -16,11 +17,9 @@ public sealed record ScopeTrend(string Scope, string TimeZone, TrendDay[] Days);
 /// <summary>Turns a scope's tier history into per-day counts on Beijing calendar days.</summary>
 public static class TierTrend
 {
-    public const string TimeZoneName = "Asia/Shanghai";
+    public const string TimeZoneName = BeijingTime.ZoneName;
 
-    // China has kept UTC+8 all year since 1991: a fixed offset gives the same midnights as the zone
-    // database, and does not depend on the host having tzdata installed.
-    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+    private static readonly TimeSpan Beijing = BeijingTime.Offset;
 
     /// <summary>The Beijing calendar day <paramref name="instant"/> falls on.</summary>
     public static DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Beijing).DateTime);
