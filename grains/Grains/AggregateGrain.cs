@@ -90,7 +90,7 @@ public abstract class AggregateGrain : Grain
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var projection = await _journal.LoadScopeAsync(Scope, Totals.AlertsFrom, cancellationToken);
+        var projection = await _journal.LoadScopeAsync(Scope, cancellationToken);
         Totals.Load(projection, Time.GetUtcNow());
     }
 

@@ -15,9 +15,6 @@ internal sealed class ScopeTotals(ScopeKind kind)
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    /// <summary>The lowest tier this level shows alerts for (null: none).</summary>
-    public Tier? AlertsFrom { get; } = AlertVisibility.MinimumTier(kind);
-
     public void Load(ScopeProjection projection, DateTimeOffset now)
     {
         _notGreen.Clear();

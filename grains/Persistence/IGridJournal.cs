@@ -114,7 +114,7 @@ public interface IGridJournal
 
     /// <summary>
     /// Every student below <paramref name="scope"/>: the count, and the ones not Green with their version.
-    /// Alerts are included only from <paramref name="alertsFrom"/> up (null: none).
+    /// Open alerts are included where the scope's level shows them (<c>AlertVisibility</c>).
     /// </summary>
-    Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default);
+    Task<ScopeProjection> LoadScopeAsync(Scope scope, CancellationToken cancellationToken = default);
 }

@@ -78,7 +78,7 @@ public sealed partial class InMemoryGridJournal : IGridJournal
         }
     }
 
-    public Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default)
+    public Task<ScopeProjection> LoadScopeAsync(Scope scope, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
@@ -96,8 +96,7 @@ public sealed partial class InMemoryGridJournal : IGridJournal
                 lastChange = lastChange is { } last && last >= row.UpdatedAt ? last : row.UpdatedAt;
                 if (row.Tier != Tier.Green)
                 {
-                    var alert = row.OpenAlert is { } a && ((alertsFrom is { } from && a.Tier >= from)
-                        || a.EscalationLevel >= Live.AlertVisibility.EscalationLevelShown(scope.Kind)) ? a : null;
+                    var alert = row.OpenAlert is { } a && Live.AlertVisibility.Shows(scope.Kind, a) ? a : null;
                     notGreen.Add(new ProjectedStudent(row.StudentId, row.Tier, row.Version, alert)
                     {
                         Escalated = row.OpenAlert?.IsEscalated == true,

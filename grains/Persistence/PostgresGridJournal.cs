@@ -218,13 +218,13 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
             : null;
     }
 
-    public async Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default)
+    public async Task<ScopeProjection> LoadScopeAsync(Scope scope, CancellationToken cancellationToken = default)
     {
         // $1 is the scope's id (unused for the city), $2 the lowest tier whose alerts this level shows, $3 the
         // escalation level that brings any open alert to this level (see AlertVisibility).
         var filter = ScopeFilter.On(scope);
         var id = ScopeFilter.IdOf(scope);
-        short showFrom = alertsFrom is { } from ? (short)from : (short)99;
+        short showFrom = Live.AlertVisibility.MinimumTier(scope.Kind) is { } from ? (short)from : (short)99;
         var escalatedFrom = Live.AlertVisibility.EscalationLevelShown(scope.Kind);
         await using var batch = _db.CreateBatch();
         batch.BatchCommands.Add(Command($"SELECT count(*), max(updated_at) FROM grid_student_status s WHERE {filter}", id));

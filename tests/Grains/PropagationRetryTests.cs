@@ -90,9 +90,9 @@ public sealed class PropagationRetryTests : IAsyncLifetime
         public Task<ObservationReceipt?> FindReceiptAsync(string observerId, string idempotencyKey, CancellationToken cancellationToken = default) =>
             _inner.FindReceiptAsync(observerId, idempotencyKey, cancellationToken);
 
-        public Task<ScopeProjection> LoadScopeAsync(Scope scope, Tier? alertsFrom, CancellationToken cancellationToken = default) =>
+        public Task<ScopeProjection> LoadScopeAsync(Scope scope, CancellationToken cancellationToken = default) =>
             scope == RefuseLoadsOf
                 ? throw new JournalUnavailableException($"Refusing to load {scope} for the test.")
-                : _inner.LoadScopeAsync(scope, alertsFrom, cancellationToken);
+                : _inner.LoadScopeAsync(scope, cancellationToken);
     }
 }
