@@ -33,6 +33,10 @@ public static class GridGrains
     public static IStaffGrain Staff(this IGrainFactory factory, string id) =>
         References<IStaffGrain>.Get(factory, "u:" + id);
 
+    /// <summary>The grain through which an import's progress and cancellation travel between nodes.</summary>
+    public static IImportGrain Import(this IGrainFactory factory, string importId) =>
+        References<IImportGrain>.Get(factory, "i:" + importId);
+
     /// <summary>The grain that serves a scope's status and live updates.</summary>
     public static IScopeGrain ForScope(this IGrainFactory factory, Scope scope) => scope.Kind switch
     {

@@ -45,6 +45,18 @@ public interface IStudentGrain : IScopeGrain
     Task<CaseActionResult> RecordCaseEntryAsync(CaseEntry entry, Actor actor);
 
     /// <summary>
+    /// Applies a screening result imported by <paramref name="importer"/>, whose scope is
+    /// <paramref name="importerScope"/>: the student's tier becomes the higher of the observation tier and
+    /// the screening tier, and an alert is raised or raised again as an observation would. A result whose
+    /// key is stored already changes nothing. Completes when the result is durable. With
+    /// <paramref name="release"/> the activation goes once the change is safe (its reminder set), unless
+    /// somebody watches the student: an import touches a city's students once each and must not keep
+    /// them all in memory.
+    /// </summary>
+    [Alias("ApplyScreening")]
+    Task<ScreeningReceipt> ApplyScreeningAsync(ScreeningResult result, Actor importer, Scope importerScope, bool release);
+
+    /// <summary>
     /// Acts on every deadline that has passed by the grain's clock: escalates an alert nobody acknowledged
     /// in time (one level per missed step) and raises the follow-up alert of an overdue case. The durable
     /// reminder calls this; calling it again changes nothing until the next deadline.

@@ -93,6 +93,9 @@ public sealed record StudentArchive(
 
     /// <summary>The assigned growth mentor (成长导师).</summary>
     [Id(2)] public string? MentorId { get; init; }
+
+    /// <summary>Every screening result (心理测评), newest first by the day taken (an addition to the contract).</summary>
+    [Id(3)] public ScreeningResult[] Screenings { get; init; } = [];
 }
 
 /// <summary>

@@ -29,6 +29,12 @@ public sealed class StudentState
 
     /// <summary>The student's change counter: the version of the last change applied here.</summary>
     [Id(6)] public long Version { get; set; }
+
+    /// <summary>Every screening result in the order stored.</summary>
+    [Id(7)] public List<ScreeningResult> Screenings { get; set; } = [];
+
+    /// <summary>Screening results before this index belong to episodes closed by a resolution.</summary>
+    [Id(8)] public int ScreeningEpisodeStart { get; set; }
 }
 
 /// <summary>
@@ -144,7 +150,9 @@ public sealed partial class StudentGrain(
         _case.Follow(profile);
 
         // Joining a focus group can lift the open episode over a threshold: that is a change like any other.
-        var alertEvent = S.Observations.Count > S.EpisodeStart ? Reassess(S.Observations[^1].Category, now) : null;
+        var alertEvent = S.Observations.Count > S.EpisodeStart ? Reassess(S.Observations[^1].Category, now)
+            : S.Screenings.Count > S.ScreeningEpisodeStart ? Reassess(S.Screenings[^1].Category, now)
+            : null;
         var record = alertEvent is null ? null : NextRecord(JournalKind.Reassess, now, OpenAlert);
         var version = S.Version + 1;
         try
@@ -223,6 +231,74 @@ public sealed partial class StudentGrain(
         return new SubmissionResult(SubmissionOutcome.Accepted, new ObservationReceipt(observation.ObservationId, StudentId, S.Tier, OpenAlert?.AlertId));
     }
 
+    public async Task<ScreeningReceipt> ApplyScreeningAsync(ScreeningResult result, Actor importer, Scope importerScope, bool release)
+    {
+        if (Registered() is not { } profile)
+        {
+            return new ScreeningReceipt(ScreeningOutcome.UnknownStudent, Tier.Green, false, null, null);
+        }
+
+        if (!profile.Lineage.IsWithin(importerScope))
+        {
+            return new ScreeningReceipt(ScreeningOutcome.OutsideScope, Tier.Green, false, null, null);
+        }
+
+        if (S.Screenings.Find(r => r.Key == result.Key) is { } stored)
+        {
+            await ReleaseAsync(release);
+            return new ScreeningReceipt(ScreeningOutcome.AlreadyStored, S.Tier, false, OpenAlert?.AlertId, stored);
+        }
+
+        var before = Checkpoint.Of(S);
+        var now = time.GetUtcNow();
+        result = result with { RecordedAt = now, ImportedBy = importer.UserId };
+        S.Screenings.Add(result);
+        S.UpdatedAt = now;
+        var alertEvent = Reassess(result.Category, now);
+        var record = NextRecord(JournalKind.Screening, now, alertEvent is null ? null : OpenAlert) with { Actor = importer, Screening = result };
+        await CommitAsync(record, before);
+        GridMetrics.ScreeningsApplied.Add(1);
+        var raised = before.Tier != S.Tier;
+        if (raised || alertEvent is not null || _caseEvent is not null)
+        {
+            await PropagateAsync(alertEvent);
+            ReminderSoon();
+        }
+
+        await ReleaseAsync(release);
+        return new ScreeningReceipt(ScreeningOutcome.Applied, S.Tier, raised, OpenAlert?.AlertId, null);
+    }
+
+    /// <summary>
+    /// Lets an activation an import woke go as soon as nothing depends on it staying: its reminder is set
+    /// (awaited here, since a pending timer would go with the activation and a deadline with it), nothing
+    /// is waiting to be sent up, and nobody watches the student live.
+    /// </summary>
+    private async Task ReleaseAsync(bool release)
+    {
+        if (!release || (_publisher?.HasSubscribers ?? false) || (_resend?.IsArmed ?? false))
+        {
+            return;
+        }
+
+        if (_reminderRetry?.IsArmed ?? false)
+        {
+            _reminderRetry.Disarm();
+            try
+            {
+                await SetReminderAsync().WaitAsync(ReminderWait);
+            }
+            catch (Exception ex)
+            {
+                LogReminderFailed(logger, ex, StudentId);
+                ScheduleReminderCheck(attempt: 1, TimeSpan.FromSeconds(1));
+                return;
+            }
+        }
+
+        DeactivateOnIdle();
+    }
+
     public async Task<StudentArchive?> GetArchiveAsync()
     {
         if (S.Profile is not { } p)
@@ -245,6 +321,7 @@ public sealed partial class StudentGrain(
             Case = _case.Current,
             CaseRecords = [.. Enumerable.Reverse(_case.Records)],
             MentorId = p.MentorId,
+            Screenings = [.. S.Screenings.OrderByDescending(r => r.TakenOn).ThenByDescending(r => r.RecordedAt)],
         };
     }
 
@@ -477,8 +554,9 @@ public sealed partial class StudentGrain(
         };
         S.Alerts[index] = alert;
 
-        // Resolution closes the episode: what was recorded up to now no longer counts.
+        // Resolution closes the episode: what was recorded up to now, screening results too, no longer counts.
         S.EpisodeStart = S.Observations.Count;
+        S.ScreeningEpisodeStart = S.Screenings.Count;
         S.Tier = Tier.Green;
         S.UpdatedAt = now;
         await CommitAsync(NextRecord(JournalKind.Resolve, now, alert) with { Actor = actor, Note = note }, before);
@@ -517,21 +595,26 @@ public sealed partial class StudentGrain(
             : null;
     }
 
-    /// <summary>Scores the open episode and raises the tier (never lowers it); raises or escalates the alert.</summary>
+    /// <summary>
+    /// Scores the open episode and raises the tier (never lowers it); raises or escalates the alert. The
+    /// tier is the higher of the observations' and the screening results' in the episode.
+    /// </summary>
     private AlertEvent? Reassess(Category trigger, DateTimeOffset now)
     {
         var from = S.Tier;
-        var assessment = RiskModel.Assess(
-            S.Observations.Skip(S.EpisodeStart), S.Profile!.FocusGroups.Length > 0, now, riskModel.Value);
-        if (assessment.Tier <= from)
+        var observed = RiskModel.Assess(
+            S.Observations.Skip(S.EpisodeStart), S.Profile!.FocusGroups.Length > 0, now, riskModel.Value).Tier;
+        var screened = S.Screenings.Skip(S.ScreeningEpisodeStart).Select(r => r.Tier).DefaultIfEmpty(Tier.Green).Max();
+        var tier = observed >= screened ? observed : screened;
+        if (tier <= from)
         {
             return null;
         }
 
-        S.Tier = assessment.Tier;
+        S.Tier = tier;
         S.UpdatedAt = now;
         AlertEvent alertEvent;
-        var deadline = now + sla.Value.For(assessment.Tier);
+        var deadline = now + sla.Value.For(tier);
         if (OpenAlert is { } open)
         {
             // A climb re-opens an acknowledged alert with the new tier's deadline and no escalation; an
@@ -539,7 +622,7 @@ public sealed partial class StudentGrain(
             var waiting = open.State == AlertState.Open;
             var raised = open with
             {
-                Tier = assessment.Tier,
+                Tier = tier,
                 PreviousTier = open.Tier,
                 Category = trigger,
                 State = AlertState.Open,
@@ -557,7 +640,7 @@ public sealed partial class StudentGrain(
             var p = S.Profile;
             var raised = new AlertSummary(
                 AlertIds.Create(StudentId, S.Alerts.Count + 1), StudentId, p.Name, p.ClassId, p.SchoolId, p.DistrictId,
-                assessment.Tier, from, trigger, AlertState.Open, now, now)
+                tier, from, trigger, AlertState.Open, now, now)
             {
                 DueAt = deadline,
             };
@@ -565,7 +648,7 @@ public sealed partial class StudentGrain(
             alertEvent = raised.ToEvent(AlertChange.Raised);
         }
 
-        LogTierRaised(logger, StudentId, from, assessment.Tier, alertEvent.AlertId);
+        LogTierRaised(logger, StudentId, from, tier, alertEvent.AlertId);
         return alertEvent;
     }
 
@@ -628,9 +711,15 @@ public sealed partial class StudentGrain(
             S.Observations.Add(observation);
         }
 
+        if (record.Screening is { } screening)
+        {
+            S.Screenings.Add(screening);
+        }
+
         if (record.Kind == JournalKind.Resolve)
         {
             S.EpisodeStart = S.Observations.Count;
+            S.ScreeningEpisodeStart = S.Screenings.Count;
         }
 
         if (record.Alert is { } alert)
@@ -737,14 +826,17 @@ public sealed partial class StudentGrain(
 
     /// <summary>What a change may touch, to put back when the journal refuses or fails.</summary>
     private readonly record struct Checkpoint(
-        int Observations, int EpisodeStart, Tier Tier, AlertSummary[] Alerts, DateTimeOffset UpdatedAt)
+        int Observations, int EpisodeStart, int Screenings, int ScreeningEpisodeStart, Tier Tier, AlertSummary[] Alerts, DateTimeOffset UpdatedAt)
     {
-        public static Checkpoint Of(StudentState s) => new(s.Observations.Count, s.EpisodeStart, s.Tier, [.. s.Alerts], s.UpdatedAt);
+        public static Checkpoint Of(StudentState s) =>
+            new(s.Observations.Count, s.EpisodeStart, s.Screenings.Count, s.ScreeningEpisodeStart, s.Tier, [.. s.Alerts], s.UpdatedAt);
 
         public void Restore(StudentState s)
         {
             s.Observations.RemoveRange(Observations, s.Observations.Count - Observations);
             s.EpisodeStart = EpisodeStart;
+            s.Screenings.RemoveRange(Screenings, s.Screenings.Count - Screenings);
+            s.ScreeningEpisodeStart = ScreeningEpisodeStart;
             s.Tier = Tier;
             s.Alerts = [.. Alerts];
             s.UpdatedAt = UpdatedAt;

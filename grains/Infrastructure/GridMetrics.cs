@@ -26,4 +26,10 @@ public static class GridMetrics
 
     public static readonly Counter<long> FollowUpsOverdue =
         Meter.CreateCounter<long>("monitorgrid.cases.overdue", description: "Follow-up alerts raised for cases with no talk in time.");
+
+    public static readonly Counter<long> ScreeningsApplied =
+        Meter.CreateCounter<long>("monitorgrid.screenings.applied", description: "Screening results stored by student grains.");
+
+    public static readonly Counter<long> ImportRows =
+        Meter.CreateCounter<long>("monitorgrid.imports.rows", description: "CSV rows imported, tagged by kind and outcome.");
 }

@@ -38,6 +38,9 @@ internal sealed class ScopePublisher
         _observers = new ObserverManager<IScopeObserver>(ScopeSubscriptions.Expiry, logger);
     }
 
+    /// <summary>Whether anybody watches the scope live.</summary>
+    public bool HasSubscribers => _observers.Count > 0;
+
     public Task SubscribeAsync(IScopeObserver observer)
     {
         _observers.Subscribe(observer, observer);

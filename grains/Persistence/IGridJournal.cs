@@ -18,6 +18,9 @@ public enum JournalKind
 
     /// <summary>The case's follow-up fell overdue and the follow-up alert went to the school and the district.</summary>
     FollowUpOverdue,
+
+    /// <summary>A screening result was imported; it may have lifted the tier and raised the alert.</summary>
+    Screening,
 }
 
 /// <summary>
@@ -41,6 +44,9 @@ public sealed record JournalRecord(
 {
     /// <summary>The case entry of a <see cref="JournalKind.Case"/> record.</summary>
     [Id(0)] public CaseEntry? Entry { get; init; }
+
+    /// <summary>The result of a <see cref="JournalKind.Screening"/> record.</summary>
+    [Id(1)] public ScreeningResult? Screening { get; init; }
 }
 
 /// <summary>
@@ -89,6 +95,9 @@ public sealed record ProjectedStudent(string StudentId, Tier Tier, long Version,
 /// </summary>
 public sealed record ScopeProjection(int Students, IReadOnlyList<ProjectedStudent> NotGreen, DateTimeOffset? LastChange);
 
+/// <summary>A screening result already stored under a file row key, with where its student sits (for scope checks).</summary>
+public sealed record StoredScreening(string StudentId, string Key, string? ImportId, int Row, Lineage Lineage);
+
 /// <summary>
 /// The grid's memory: an append-only journal of every change to a student, and the status projection
 /// aggregates are loaded from. A commit returns only once it is durable; concurrent commits are
@@ -117,4 +126,15 @@ public interface IGridJournal
     /// Open alerts are included where the scope's level shows them (<c>AlertVisibility</c>).
     /// </summary>
     Task<ScopeProjection> LoadScopeAsync(Scope scope, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Which of the (student, file row key) pairs have a screening result stored: an import asks this per
+    /// chunk, so that importing a file again changes nothing without waking a student.
+    /// </summary>
+    Task<IReadOnlyList<StoredScreening>> FindScreeningsAsync(
+        IReadOnlyList<(string StudentId, string Key)> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored roster profiles of those of <paramref name="studentIds"/> that are registered.</summary>
+    Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(
+        IReadOnlyCollection<string> studentIds, CancellationToken cancellationToken = default);
 }

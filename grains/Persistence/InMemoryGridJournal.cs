@@ -7,6 +7,7 @@ public sealed partial class InMemoryGridJournal : IGridJournal
     private readonly Dictionary<string, List<JournalRecord>> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Observer, string Key), JournalRecord> _keys = [];
     private readonly Dictionary<string, StudentStatusRow> _status = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string StudentId, string Key), ScreeningResult> _screenings = [];
 
     public Task<CommitOutcome> CommitAsync(StudentCommit commit, CancellationToken cancellationToken = default)
     {
@@ -22,6 +23,12 @@ public sealed partial class InMemoryGridJournal : IGridJournal
                     }
 
                     _keys[(observation.ObserverId, key)] = record;
+                }
+
+                // As PostgreSQL's unique index: a file row key is stored once per student.
+                if (record.Screening is { } screening && !_screenings.TryAdd((record.StudentId, screening.Key), screening))
+                {
+                    return Task.FromResult(CommitOutcome.DuplicateIdempotencyKey);
                 }
 
                 if (!_records.TryGetValue(record.StudentId, out var list))
@@ -105,6 +112,42 @@ public sealed partial class InMemoryGridJournal : IGridJournal
             }
 
             return Task.FromResult(new ScopeProjection(students, notGreen, lastChange));
+        }
+    }
+
+    public Task<IReadOnlyList<StoredScreening>> FindScreeningsAsync(
+        IReadOnlyList<(string StudentId, string Key)> keys, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var found = new List<StoredScreening>();
+            foreach (var key in keys)
+            {
+                if (_screenings.TryGetValue(key, out var stored) && _status.TryGetValue(key.StudentId, out var row))
+                {
+                    found.Add(new StoredScreening(key.StudentId, key.Key, stored.ImportId, stored.Row, row.Profile.Lineage));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredScreening>>(found);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(
+        IReadOnlyCollection<string> studentIds, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var found = new Dictionary<string, StudentProfile>(StringComparer.Ordinal);
+            foreach (var id in studentIds)
+            {
+                if (_status.TryGetValue(id, out var row))
+                {
+                    found[id] = row.Profile;
+                }
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<string, StudentProfile>>(found);
         }
     }
 }

@@ -365,7 +365,7 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         AddArray(command, NpgsqlDbType.Bigint, rows.Select(c => c.Status.Version));
         AddArray(command, NpgsqlDbType.TimestampTz, rows.Select(c => c.Status.UpdatedAt));
         AddArray(command, NpgsqlDbType.Bigint, rows.Select(c => c.Record?.Version));
-        AddArray(command, NpgsqlDbType.Jsonb, records.Select(r => r.Entry is null ? null : JsonSerializer.Serialize(r.Entry, Json)));
+        AddArray(command, NpgsqlDbType.Jsonb, records.Select(Detail));
         AddArray(command, NpgsqlDbType.Jsonb, rows.Select(c => c.Status.Case is null ? null : JsonSerializer.Serialize(c.Status.Case, Json)));
 
         var inserted = new HashSet<(string, long)>();
@@ -405,10 +405,11 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
             reader.GetString(7), studentId, Enum.Parse<Category>(reader.GetString(10)), reader.GetInt16(11), Text(12),
             reader.GetFieldValue<DateTimeOffset>(13), recordedAt, reader.GetString(8), Enum.Parse<Role>(reader.GetString(9)));
         Actor? actor = reader.IsDBNull(15) ? null : new Actor(reader.GetString(15), Enum.Parse<Role>(reader.GetString(16)));
+        var kind = Enum.Parse<JournalKind>(reader.GetString(2));
         return new JournalRecord(
             studentId,
             reader.GetInt64(1),
-            Enum.Parse<JournalKind>(reader.GetString(2)),
+            kind,
             recordedAt,
             (Tier)reader.GetInt16(4),
             Text(5),
@@ -418,8 +419,78 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
             actor,
             Text(17))
         {
-            Entry = reader.FieldCount > 18 && !reader.IsDBNull(18) ? JsonSerializer.Deserialize<CaseEntry>(reader.GetString(18), Json) : null,
+            Entry = kind == JournalKind.Case && !reader.IsDBNull(18) ? JsonSerializer.Deserialize<CaseEntry>(reader.GetString(18), Json) : null,
+            Screening = kind == JournalKind.Screening && !reader.IsDBNull(18) ? JsonSerializer.Deserialize<ScreeningResult>(reader.GetString(18), Json) : null,
         };
+    }
+
+    /// <summary>The <c>detail</c> column: a case record's entry or a screening record's result.</summary>
+    private static string? Detail(JournalRecord record) =>
+        record.Entry is { } entry ? JsonSerializer.Serialize(entry, Json)
+        : record.Screening is { } screening ? JsonSerializer.Serialize(screening, Json)
+        : null;
+
+    public async Task<IReadOnlyList<StoredScreening>> FindScreeningsAsync(
+        IReadOnlyList<(string StudentId, string Key)> keys, CancellationToken cancellationToken = default)
+    {
+        var found = new List<StoredScreening>();
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = _db.CreateCommand("""
+            SELECT e.student_id, k.key, e.detail->>'importId', coalesce((e.detail->>'row')::int, 0), s.district_id, s.school_id, s.class_id
+            FROM unnest($1::text[], $2::text[]) AS k(student_id, key)
+            JOIN grid_student_events e ON e.student_id = k.student_id AND e.kind = 'Screening' AND e.detail->>'key' = k.key
+            JOIN grid_student_status s ON s.student_id = e.student_id
+            """);
+        AddArray(command, NpgsqlDbType.Text, keys.Select(k => k.StudentId));
+        AddArray(command, NpgsqlDbType.Text, keys.Select(k => k.Key));
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var studentId = reader.GetString(0);
+                found.Add(new StoredScreening(
+                    studentId, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3),
+                    new Lineage(reader.GetString(4), reader.GetString(5), reader.GetString(6), studentId)));
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new JournalUnavailableException("The journal could not be read.", ex);
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(
+        IReadOnlyCollection<string> studentIds, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, StudentProfile>(StringComparer.Ordinal);
+        if (studentIds.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = _db.CreateCommand("SELECT student_id, profile FROM grid_student_status WHERE student_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = studentIds.ToArray() });
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetString(0)] = JsonSerializer.Deserialize<StudentProfile>(reader.GetString(1), Json)!;
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new JournalUnavailableException("The journal could not be read.", ex);
+        }
+
+        return found;
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)

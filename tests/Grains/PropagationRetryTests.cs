@@ -94,5 +94,13 @@ public sealed class PropagationRetryTests : IAsyncLifetime
             scope == RefuseLoadsOf
                 ? throw new JournalUnavailableException($"Refusing to load {scope} for the test.")
                 : _inner.LoadScopeAsync(scope, cancellationToken);
+
+        public Task<IReadOnlyList<StoredScreening>> FindScreeningsAsync(
+            IReadOnlyList<(string StudentId, string Key)> keys, CancellationToken cancellationToken = default) =>
+            _inner.FindScreeningsAsync(keys, cancellationToken);
+
+        public Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(
+            IReadOnlyCollection<string> studentIds, CancellationToken cancellationToken = default) =>
+            _inner.ReadProfilesAsync(studentIds, cancellationToken);
     }
 }
