@@ -4,12 +4,20 @@ namespace MonitorGrid.Importer;
 /// The latest known state of the job, fed by the hub, by polling and by the upload's answer, which can arrive
 /// out of order: a snapshot behind the current one is dropped, and a final state is never replaced.
 /// </summary>
-internal sealed class JobTracker(ImportJob created, Action<ImportJob>? observer)
+internal sealed class JobTracker
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource<ImportJob> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly string _importId = created.ImportId;
-    private ImportJob _current = created;
+    private readonly string _importId;
+    private readonly Action<ImportJob>? _observer;
+    private ImportJob _current;
+
+    /// <summary>Starts from the job as created; <paramref name="observer"/> sees it and every state accepted after it.</summary>
+    public JobTracker(ImportJob created, Action<ImportJob>? observer)
+    {
+        (_importId, _current, _observer) = (created.ImportId, created, observer);
+        observer?.Invoke(created);
+    }
 
     public ImportJob Current
     {
@@ -42,7 +50,7 @@ internal sealed class JobTracker(ImportJob created, Action<ImportJob>? observer)
             _current = job;
         }
 
-        observer?.Invoke(job);
+        _observer?.Invoke(job);
         if (job.IsFinished)
         {
             _finished.TrySetResult(job);
