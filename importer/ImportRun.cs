@@ -80,7 +80,7 @@ internal sealed class ImportRun(ImportOptions options, string password, Importer
             error.WriteLine(e.Message);
             return ExitCodes.Failed;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or HttpIOException)
         {
             error.WriteLine($"与服务器 {options.Url} 的连接失败：{e.Message}（connection failed）");
             return ExitCodes.Failed;
@@ -88,6 +88,12 @@ internal sealed class ImportRun(ImportOptions options, string password, Importer
         catch (JsonException e)
         {
             error.WriteLine($"服务器的回答无法识别：{e.Message}（unexpected answer）");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is (IOException and not HttpIOException) or UnauthorizedAccessException)
+        {
+            // The file was readable at the start; it can still be moved or locked while the import runs.
+            error.WriteLine($"读取文件 {options.FilePath} 失败：{e.Message}（cannot read the file）");
             return ExitCodes.Failed;
         }
         finally
@@ -132,7 +138,7 @@ internal sealed class ImportRun(ImportOptions options, string password, Importer
         {
             // Aborted, or no answer: the job's final state still comes from the upload, the hub or polling.
         }
-        catch (Exception e) when (e is GridRequestException or HttpRequestException or JsonException)
+        catch (Exception e) when (e is GridRequestException or HttpRequestException or HttpIOException or JsonException)
         {
             started.Display.WriteLine($"取消请求失败：{e.Message}");
         }
@@ -151,7 +157,7 @@ internal sealed class ImportRun(ImportOptions options, string password, Importer
                 watcher.EnsurePolling();
             }
         }
-        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when ((e is HttpRequestException or HttpIOException) && !cancellationToken.IsCancellationRequested)
         {
             // When cancelled, the server may stop reading the body and close the connection under the upload; the
             // final state then comes over the hub or by polling. Otherwise the job may yet say what happened.
@@ -189,7 +195,7 @@ internal sealed class ImportRun(ImportOptions options, string password, Importer
                 }
             }
         }
-        catch (Exception e) when (e is GridRequestException or HttpRequestException or JsonException or OperationCanceledException)
+        catch (Exception e) when (e is GridRequestException or HttpRequestException or HttpIOException or JsonException or OperationCanceledException)
         {
             error.WriteLine($"未能读取错误明细：{e.Message}");
         }

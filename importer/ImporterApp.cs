@@ -33,9 +33,9 @@ public static class ImporterApp
             return ExitCodes.Usage;
         }
 
-        if (!File.Exists(options.FilePath))
+        if (Unreadable(options.FilePath) is { } why)
         {
-            error.WriteLine($"找不到文件：{options.FilePath}（no such file）");
+            error.WriteLine($"无法读取文件 {options.FilePath}：{why}（cannot read the file）");
             return ExitCodes.Usage;
         }
 
@@ -50,6 +50,20 @@ public static class ImporterApp
         }
 
         return await new ImportRun(options, password, environment, output, error).RunAsync(cancellationToken);
+    }
+
+    /// <summary>Why the file cannot be read, found before signing in rather than after creating the import.</summary>
+    private static string? Unreadable(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

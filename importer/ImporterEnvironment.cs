@@ -86,6 +86,8 @@ public sealed class ImporterEnvironment
         // Handled Ctrl+C keeps the process alive for the importer to cancel on the server; unhandled (before the
         // import starts, e.g. at the password prompt) it ends the process as usual.
         Console.CancelKeyPress += (_, e) => e.Cancel = interrupts.Interrupt();
+
+        // The summary and progress are Chinese: a Windows console on a legacy code page would show question marks.
         Console.OutputEncoding = Encoding.UTF8;
         return new ImporterEnvironment
         {

@@ -129,10 +129,10 @@ internal sealed class JobWatcher : IAsyncDisposable
                 {
                     _tracker.Update(await _api.GetAsync(_importId, cancellationToken));
                 }
-                catch (Exception e) when (e is HttpRequestException or GridRequestException or System.Text.Json.JsonException
-                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    // One warning is enough: the next second may well answer.
+                    // Whatever went wrong (no answer, an error, an answer not understood), the next second may well
+                    // answer, and the upload's own answer still brings the final state: one warning is enough.
                     if (!warned)
                     {
                         _display.WriteLine($"查询进度失败（{e.Message}），继续重试。");
