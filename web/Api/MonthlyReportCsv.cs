@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MonitorGrid.Reports;
+using MonitorGrid.Web.Imports.Csv;
 
 namespace MonitorGrid.Web.Api;
 
@@ -39,7 +40,7 @@ public static class MonthlyReportCsv
     /// <summary>The report's rows as CSV bytes, the byte-order mark first.</summary>
     public static byte[] Write(MonthlyReport report)
     {
-        var csv = new StringBuilder();
+        using var csv = new StringWriter(CultureInfo.InvariantCulture);
         Row(csv, "分类", "指标", "数值");
         Row(csv, "报告", "单位", report.Name);
         Row(csv, "报告", "范围", report.Scope);
@@ -109,25 +110,10 @@ public static class MonthlyReportCsv
     /// <summary>An ASCII name for clients that do not read <c>filename*</c>, e.g. <c>monthly-report-district-jinshui-2026-03.csv</c>.</summary>
     public static string AsciiFileName(MonthlyReport report) => $"monthly-report-{report.Scope.Replace(':', '-')}-{report.Month}.csv";
 
-    private static void Row(StringBuilder csv, string section, string figure, int value) =>
+    private static void Row(TextWriter csv, string section, string figure, int value) =>
         Row(csv, section, figure, value.ToString(CultureInfo.InvariantCulture));
 
-    private static void Row(StringBuilder csv, string section, string figure, string value) =>
-        csv.Append(Field(section)).Append(',').Append(Field(figure)).Append(',').Append(Field(value)).Append("\r\n");
-
-    /// <summary>
-    /// A field as RFC 4180 wants it: quoted, with quotes doubled, when it holds a comma, quote or line break.
-    /// Text that Excel would run as a formula (a roster name starting with = + - @) is kept as text with a leading apostrophe.
-    /// </summary>
-    private static string Field(string value)
-    {
-        if (value.Length > 0 && value[0] is ('=' or '+' or '-' or '@') && !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-    }
+    private static void Row(TextWriter csv, string section, string figure, string value) => CsvText.WriteRow(csv, [section, figure, value]);
 
     private static string BeijingTime(DateTimeOffset instant) =>
         instant.ToOffset(ReportMonth.BeijingOffset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
