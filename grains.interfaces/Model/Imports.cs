@@ -94,6 +94,7 @@ public sealed record ImportJob(string ImportId, ImportKind Kind, string FileName
     [Id(16)] public bool CancelRequested { get; init; }
 
     /// <summary>Whether the import has ended (completed, cancelled or failed).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsFinished => State is ImportState.Completed or ImportState.Cancelled or ImportState.Failed;
 }
 

@@ -10,6 +10,7 @@ public sealed class BoardClient : IAsyncDisposable
     private readonly ConcurrentQueue<(DateTimeOffset At, AlertEvent Alert)> _alerts = new();
     private readonly ConcurrentQueue<EscalationEvent> _escalations = new();
     private readonly ConcurrentQueue<CaseEvent> _cases = new();
+    private readonly ConcurrentQueue<ImportJob> _imports = new();
     private readonly SemaphoreSlim _signal = new(0);
 
     public BoardClient(HubConnection connection)
@@ -35,6 +36,11 @@ public sealed class BoardClient : IAsyncDisposable
             _cases.Enqueue(c);
             _signal.Release();
         });
+        connection.On<ImportJob>("import", j =>
+        {
+            _imports.Enqueue(j);
+            _signal.Release();
+        });
     }
 
     public HubConnection Connection { get; }
@@ -46,6 +52,9 @@ public sealed class BoardClient : IAsyncDisposable
 
     /// <summary>Every <c>case</c> message, in arrival order.</summary>
     public IReadOnlyList<CaseEvent> Cases => [.. _cases];
+
+    /// <summary>Import progress messages, in the order received.</summary>
+    public IReadOnlyList<ImportJob> Imports => [.. _imports];
 
     public IReadOnlyList<(DateTimeOffset At, AlertEvent Alert)> TimedAlerts => [.. _alerts];
 

@@ -13,6 +13,7 @@ using MonitorGrid.Web.Api;
 using MonitorGrid.Web.Audit;
 using MonitorGrid.Web.Auth;
 using MonitorGrid.Web.Demo;
+using MonitorGrid.Web.Imports;
 using MonitorGrid.Web.Infrastructure;
 using MonitorGrid.Web.Live;
 using MonitorGrid.Web.Roster;
@@ -52,11 +53,15 @@ public static class WebExtensions
         if (builder.Configuration.IsInMemory())
         {
             services.AddSingleton<IAuditTrail, InMemoryAuditTrail>();
+            services.AddSingleton<IImportStore, InMemoryImportStore>();
         }
         else
         {
             services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
+            services.AddSingleton<IImportStore, PostgresImportStore>();
         }
+
+        services.AddMonitorGridImports();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -103,6 +108,8 @@ public static class WebExtensions
         services.AddSignalR().AddJsonProtocol(o => GridJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<GridRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<GridRelay>());
+        services.AddSingleton<ImportRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportRelay>());
         services.AddSingleton<GridSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<GridSeeder>());
         services.AddHostedService<ObserverSimulator>();
@@ -115,6 +122,19 @@ public static class WebExtensions
             services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
         }
         return builder;
+    }
+
+    /// <summary>The CSV importers, their instruments and limits (docs/imports.md).</summary>
+    private static IServiceCollection AddMonitorGridImports(this IServiceCollection services)
+    {
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ScreeningOptions>, ScreeningOptionsValidator>();
+        services.AddSingleton<ImportRunner>();
+        services.AddSingleton<IImportProcessor, ScreeningImport>();
+        services.AddSingleton<IImportProcessor, StudentImport>();
+        services.AddSingleton<IImportProcessor, StaffImport>();
+        return services;
     }
 
     public static WebApplication MapMonitorGrid(this WebApplication app)
@@ -136,6 +156,7 @@ public static class WebExtensions
         app.MapAlertsApi();
         app.MapCasesApi();
         app.MapReportsApi();
+        app.MapImportsApi();
         app.MapDiagnosticsApi();
         app.MapHub<GridHub>("/hubs/grid");
         app.MapOpenApi();

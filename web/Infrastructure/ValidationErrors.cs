@@ -21,6 +21,9 @@ public sealed class ValidationErrors
         messages.Add(message);
     }
 
+    /// <summary>Every field with its messages, in the order first added.</summary>
+    public IEnumerable<(string Field, IReadOnlyList<string> Messages)> Entries => _errors.Select(e => (e.Key, (IReadOnlyList<string>)e.Value));
+
     /// <summary>The first field with an error and its first message, for a one-line detail.</summary>
     public string First => _errors.Count == 0 ? string.Empty : $"{_errors.First().Key}: {_errors.First().Value[0]}";
 

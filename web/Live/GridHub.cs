@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using MonitorGrid.Web.Api;
 using MonitorGrid.Web.Auth;
+using MonitorGrid.Web.Imports;
 
 namespace MonitorGrid.Web.Live;
 
 /// <summary>The live hub at <c>/hubs/grid</c>: <c>Watch</c> returns a snapshot and starts updates.</summary>
 [Authorize]
-public sealed class GridHub(GridRelay relay, ScopeDirectory directory) : Hub<IGridClient>
+public sealed class GridHub(GridRelay relay, ImportRelay imports, IImportStore importStore, ScopeDirectory directory) : Hub<IGridClient>
 {
     public async Task<ScopeStatus> Watch(string scope)
     {
@@ -41,5 +42,32 @@ public sealed class GridHub(GridRelay relay, ScopeDirectory directory) : Hub<IGr
         await relay.UnwatchAsync(Context.ConnectionId, target);
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception) => relay.DisconnectedAsync(Context.ConnectionId);
+    /// <summary>Follows an import's progress (docs/imports.md): its creator or an Admin only.</summary>
+    public async Task<ImportJob> WatchImport(string importId)
+    {
+        var caller = Caller.From(Context.User)!;
+        var job = await importStore.GetAsync(importId);
+        if (job is null || !ImportsApi.CanSee(caller, job))
+        {
+            throw new HubException($"No import '{importId}' you may see.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, ImportRelay.GroupName(importId));
+        var latest = await imports.WatchAsync(Context.ConnectionId, importId);
+
+        // The store holds the final state once the import ends; the grain holds the latest while it runs.
+        return latest is { } live && !job.IsFinished ? live : job;
+    }
+
+    public async Task UnwatchImport(string importId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ImportRelay.GroupName(importId));
+        await imports.UnwatchAsync(Context.ConnectionId, importId);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await relay.DisconnectedAsync(Context.ConnectionId);
+        await imports.DisconnectedAsync(Context.ConnectionId);
+    }
 }

@@ -18,5 +18,8 @@ public interface IGridClient
 
     /// <summary>A case under the watched scope changed or fell overdue (an addition to the contract; not sent to the city).</summary>
     Task @case(CaseEvent change);
+
+    /// <summary>A watched import made progress or ended (an addition to the contract: docs/imports.md).</summary>
+    Task import(ImportJob progress);
 }
 #pragma warning restore IDE1006

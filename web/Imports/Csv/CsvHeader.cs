@@ -79,20 +79,18 @@ public sealed class CsvHeader
                 continue;
             }
 
-            var repeated = !seen.Add(normal);
+            // Only a known column named twice is ambiguous; a spreadsheet's repeated notes column (备注) is just ignored.
             if (known.TryGetValue(normal, out var column))
             {
-                repeated |= !byName.TryAdd(column.Name, (index, text));
+                var problem = new HeaderProblem(text, Repeated);
+                if (!byName.TryAdd(column.Name, (index, text)) && !found.Contains(problem))
+                {
+                    found.Add(problem);
+                }
             }
-            else if (!repeated)
+            else if (seen.Add(normal))
             {
                 ignored.Add(text);
-            }
-
-            var problem = new HeaderProblem(text, Repeated);
-            if (repeated && !found.Contains(problem))
-            {
-                found.Add(problem);
             }
         }
 

@@ -11,8 +11,8 @@ namespace MonitorGrid.Web.Imports.Csv;
 /// <remarks>
 /// <para>
 /// The encoding is UTF-8 or GB18030 (what Chinese Excel saves as CSV): given, or detected from a UTF-8
-/// byte-order mark or, without one, from whether the first 64 KB are valid UTF-8. A byte-order mark is
-/// never part of the first field. Bytes that are not valid in the encoding are read as U+FFFD and their
+/// byte-order mark or, without one, from whether the file's start (up to 64 KB, less once it decides) is
+/// valid UTF-8. A byte-order mark is never part of the first field. Bytes that are not valid in the encoding are read as U+FFFD and their
 /// record is marked <see cref="CsvRecord.InvalidText"/>.
 /// </para>
 /// <para>
@@ -34,6 +34,9 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
 {
     /// <summary>How many bytes at the start of a file decide its encoding when it has no byte-order mark.</summary>
     public const int SniffLength = 64 * 1024;
+
+    /// <summary>Detection stops reading once this much has come, even without non-ASCII text yet.</summary>
+    public const int SniffEnough = 8 * 1024;
 
     /// <summary>The most characters a field keeps: Excel's limit for a cell.</summary>
     public const int MaxFieldLength = 32_767;
@@ -119,8 +122,8 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>
-    /// Opens a reader on <paramref name="stream"/>. Without an encoding up to the first 64 KB are read to
-    /// detect it; they are read again as the file's start.
+    /// Opens a reader on <paramref name="stream"/>. Without an encoding the file's start is read to detect
+    /// it (up to 64 KB, or less once non-ASCII text or 8 KB have come); it is read again as the file's start.
     /// </summary>
     /// <param name="stream">The file, read forward only.</param>
     /// <param name="encoding">Null or <c>auto</c> to detect; <c>utf-8</c>/<c>utf8</c> or <c>gb18030</c>/<c>gbk</c> (any case) to force one.</param>
@@ -135,6 +138,9 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
             return new CsvRecordReader(stream, chosen.Encoding, chosen.Name, bytes, 0, streamEnded: false);
         }
 
+        // Read until the bytes decide: a slow upload must not hold the first rows back until 64 KB have come.
+        // Enough has come once non-ASCII text is seen with a little after it (Chinese in a header or name
+        // tells UTF-8 from GB18030), or once SniffEnough bytes are in (a pure-ASCII start decides nothing).
         var length = 0;
         var ended = false;
         while (length < SniffLength)
@@ -147,6 +153,11 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
             }
 
             length += read;
+            var firstNonAscii = bytes.AsSpan(0, length).IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            if (length >= SniffEnough || (firstNonAscii >= 0 && length - firstNonAscii >= 64))
+            {
+                break;
+            }
         }
 
         var sniffed = bytes.AsSpan(0, length);

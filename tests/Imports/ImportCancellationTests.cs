@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using static MonitorGrid.Tests.Api.ApiTestSupport;
+using static MonitorGrid.Tests.Imports.ImportTestSupport;
+
+namespace MonitorGrid.Tests.Imports;
+
+/// <summary>
+/// Cancelling a screening import while its file streams in: the rows applied before the stop stay applied
+/// whole, nothing after it is applied, and importing the same file again finishes the job without a
+/// result twice. Own roster (<c>ic-</c>): 600 students in 12 classes of one school.
+/// </summary>
+[Collection(WebCollection.Name)]
+public sealed class ImportCancellationTests(GridWebFactory web)
+{
+    private const int Students = 600;
+
+    [Fact]
+    public async Task Cancelling_mid_file_keeps_what_was_applied_and_importing_the_file_again_applies_exactly_the_rest()
+    {
+        await web.PutRosterAsync(Roster(
+            districts: [District("ic-d")],
+            schools: [School("ic-h", "ic-d")],
+            classes: [.. Enumerable.Range(1, 12).Select(c => Class($"ic-c{c}", "ic-h"))],
+            students: [.. Enumerable.Range(1, Students).Select(i => Student($"ic-s{i}", $"ic-c{1 + (i % 12)}"))],
+            staff: [Staff("ic-psy", "PsychTeacher", "school:ic-h")]));
+        using var psych = await web.ClientForAsync("ic-psy", StaffPassword);
+        var lines = new List<string> { "学号,量表,测评日期,第1题,第2题,第3题,第4题,第5题,第6题,第7题,第8题,第9题" };
+        for (var i = 1; i <= Students; i++)
+        {
+            lines.Add($"ic-s{i},PHQ-9,2026-09-15,{i % 4},1,0,0,0,0,0,0,0");
+            lines.Add($"ic-s{i},GAD-7,2026-09-15,{i % 3},{i % 4},0,0,0,0,0,,");
+        }
+
+        var file = Utf8(CsvLines([.. lines]), bom: true);
+        var job = await psych.CreateImportAsync("Screening");
+        var id = job.Text("importId");
+        var gated = new GatedContent(file, cutAt: file.Length / 3);
+
+        // A plain client: the test host's own buffers a request's content before sending it, gate and all.
+        using var streaming = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        streaming.DefaultRequestHeaders.Authorization = new("Bearer", await web.TokenForAsync("ic-psy", StaffPassword));
+        var upload = streaming.UploadAsync(id, gated);
+        await Eventually.HoldsAsync(
+            async () => (await psych.GetFromJsonAsync<JsonElement>($"/api/imports/{id}")).Long("rowsApplied") > 0,
+            "rows applied before the gate", TimeSpan.FromSeconds(30));
+        var cancel = await psych.PostAsync($"/api/imports/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.True((await cancel.JsonAsync()).GetProperty("cancelRequested").GetBoolean());
+
+        // Let the cancel reach the reader before the rest of the file does.
+        await Eventually.HoldsAsync(
+            async () => (await psych.GetFromJsonAsync<JsonElement>($"/api/imports/{id}")).GetProperty("cancelRequested").GetBoolean(),
+            "the cancel request reaching the import", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        gated.Open();
+        var response = await upload;
+        var cancelled = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Cancelled", cancelled.Text("state"));
+        var firstApplied = cancelled.Long("rowsApplied");
+        Assert.InRange(firstApplied, 1, (lines.Count - 1) / 2);
+        Assert.Equal(0L, cancelled.Long("rowsFailed"));
+        await (await psych.PostAsync($"/api/imports/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        var again = await psych.ImportAsync("Screening", file);
+
+        Assert.Equal("Completed", again.Text("state"));
+        Assert.Equal((lines.Count - 1 - firstApplied, firstApplied, 0L), again.Outcome());
+        foreach (var student in new[] { "ic-s1", $"ic-s{Students / 2}", $"ic-s{Students}" })
+        {
+            var archive = await psych.GetFromJsonAsync<JsonElement>($"/api/students/{student}");
+            Assert.Equal(["GAD-7", "PHQ-9"], archive.GetProperty("screenings").EnumerateArray().Select(s => s.Text("instrument")).Order());
+        }
+    }
+
+    /// <summary>A file that stops after <c>cutAt</c> bytes until the test opens the gate, as a slow upload would.</summary>
+    private sealed class GatedContent : HttpContent
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly byte[] _bytes;
+        private readonly int _cutAt;
+
+        public GatedContent(byte[] bytes, int cutAt)
+        {
+            (_bytes, _cutAt) = (bytes, cutAt);
+            Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        }
+
+        public void Open() => _gate.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(_bytes.AsMemory(0, _cutAt));
+            await stream.FlushAsync();
+            await _gate.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            await stream.WriteAsync(_bytes.AsMemory(_cutAt));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _gate.TrySetResult();
+            base.Dispose(disposing);
+        }
+    }
+}
