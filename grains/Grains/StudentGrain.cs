@@ -256,7 +256,15 @@ public sealed partial class StudentGrain(
         S.UpdatedAt = now;
         var alertEvent = Reassess(result.Category, now);
         var record = NextRecord(JournalKind.Screening, now, alertEvent is null ? null : OpenAlert) with { Actor = importer, Screening = result };
-        await CommitAsync(record, before);
+        if (await CommitAsync(record, before) != CommitOutcome.Committed)
+        {
+            // The key went in meanwhile (an import's bulk path stored it): nothing changes here.
+            before.Restore(S);
+            await ReleaseAsync(release);
+            return new ScreeningReceipt(
+                ScreeningOutcome.AlreadyStored, S.Tier, false, OpenAlert?.AlertId, S.Screenings.Find(r => r.Key == result.Key));
+        }
+
         GridMetrics.ScreeningsApplied.Add(1);
         var raised = before.Tier != S.Tier;
         if (raised || alertEvent is not null || _caseEvent is not null)
@@ -321,7 +329,9 @@ public sealed partial class StudentGrain(
             Case = _case.Current,
             CaseRecords = [.. Enumerable.Reverse(_case.Records)],
             MentorId = p.MentorId,
-            Screenings = [.. S.Screenings.OrderByDescending(r => r.TakenOn).ThenByDescending(r => r.RecordedAt)],
+            // From the journal too: an import may have stored quiet results since this activation began.
+            Screenings = [.. history.Records.Select(r => r.Screening).OfType<ScreeningResult>()
+                .OrderByDescending(r => r.TakenOn).ThenByDescending(r => r.RecordedAt)],
         };
     }
 
@@ -655,52 +665,107 @@ public sealed partial class StudentGrain(
     private JournalRecord NextRecord(JournalKind kind, DateTimeOffset now, AlertSummary? touched) => new(
         StudentId, S.Version + 1, kind, now, S.Tier, OpenAlert?.AlertId, touched, null, null, null, null);
 
-    /// <summary>Makes the change durable, or puts the state back as it was and lets the failure through.</summary>
+    /// <summary>
+    /// Makes the change durable, or puts the state back as it was and lets the failure through. When the
+    /// version is taken by records this activation has not seen, and they are all quiet screening results
+    /// (stored in bulk by an import for a Green student: they change nothing but the archive), they are
+    /// taken in and the change is committed after them; any other unseen record means this activation is
+    /// stale, so it gives way and the next call replays.
+    /// </summary>
     private async Task<CommitOutcome> CommitAsync(JournalRecord record, Checkpoint before)
     {
-        CommitOutcome outcome;
-        var caseBefore = _case.Save();
-        _caseEvent = null;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var caseChange = _case.Apply(record, S.Profile!, followUp.Value.TrackedEvery);
-            var caseMoved = caseChange is not null || _case.Current != caseBefore.Current;
-
-            // The status row changes only with the tier, the alert or the case (see StudentCommit).
-            var status = record.Alert is null && record.TierAfter == before.Tier && !caseMoved
-                ? null
-                : new StudentStatusRow(S.Profile!, S.Tier, OpenAlert, record.Version, record.RecordedAt) { Case = _case.Current };
-            outcome = await journal.CommitAsync(new StudentCommit(status, record));
-            if (outcome == CommitOutcome.Committed && caseChange is { } change)
+            var caseBefore = _case.Save();
+            _caseEvent = null;
+            CommitOutcome outcome;
+            try
             {
-                _caseEvent = new CaseEvent(_case.Current!, change);
+                var caseChange = _case.Apply(record, S.Profile!, followUp.Value.TrackedEvery);
+                var caseMoved = caseChange is not null || _case.Current != caseBefore.Current;
+
+                // The status row changes only with the tier, the alert or the case (see StudentCommit).
+                var status = record.Alert is null && record.TierAfter == before.Tier && !caseMoved
+                    ? null
+                    : new StudentStatusRow(S.Profile!, S.Tier, OpenAlert, record.Version, record.RecordedAt) { Case = _case.Current };
+                outcome = await journal.CommitAsync(new StudentCommit(status, record));
+                if (outcome == CommitOutcome.Committed && caseChange is { } change)
+                {
+                    _caseEvent = new CaseEvent(_case.Current!, change);
+                }
             }
-        }
-        catch
-        {
-            before.Restore(S);
-            _case.Restore(caseBefore);
-            throw;
-        }
-
-        if (outcome == CommitOutcome.Committed)
-        {
-            S.Version = record.Version;
-        }
-        else
-        {
-            _case.Restore(caseBefore);
-            if (record.IdempotencyKey is null)
+            catch
             {
-                // Only an observation's key can repeat. Any other record finding its version taken means
-                // another activation wrote it: this one is stale, so it gives way and the next call replays.
                 before.Restore(S);
-                DeactivateOnIdle();
-                throw new InvalidOperationException($"Student {StudentId} changed elsewhere at version {record.Version}; retry.");
+                _case.Restore(caseBefore);
+                throw;
             }
+
+            if (outcome == CommitOutcome.Committed)
+            {
+                S.Version = record.Version;
+                return outcome;
+            }
+
+            _case.Restore(caseBefore);
+            var unseen = await TakeInQuietScreeningsAsync(before);
+            if (unseen == Unseen.TakenIn && attempt < 4)
+            {
+                record = record with { Version = S.Version + 1 };
+                continue;
+            }
+
+            // Nothing unseen: the record's own key was used before (an observation's idempotency key, or a
+            // screening result's file row key). The caller decides what that means.
+            if (unseen == Unseen.None && (record.IdempotencyKey is not null || record.Kind == JournalKind.Screening))
+            {
+                return outcome;
+            }
+
+            before.Restore(S);
+            DeactivateOnIdle();
+            throw new InvalidOperationException($"Student {StudentId} changed elsewhere at version {record.Version}; retry.");
+        }
+    }
+
+    private enum Unseen
+    {
+        None,
+        TakenIn,
+        Other,
+    }
+
+    /// <summary>Reads the records after this activation's version and takes them in if they are all quiet screening results.</summary>
+    private async Task<Unseen> TakeInQuietScreeningsAsync(Checkpoint before)
+    {
+        var newer = (await journal.ReadStudentAsync(StudentId, S.Version)).Records;
+        if (newer.Count == 0)
+        {
+            return Unseen.None;
         }
 
-        return outcome;
+        if (!newer.All(r => r is { Kind: JournalKind.Screening, Screening: not null, Alert: null } && r.TierAfter == before.Tier && r.OpenAlertId == before.OpenAlertId))
+        {
+            return Unseen.Other;
+        }
+
+        // They came before the change in hand: in the archive's order, and inside the episode a resolution
+        // in hand is closing.
+        var results = newer.Select(r => r.Screening!).ToList();
+        S.Screenings.InsertRange(before.Screenings, results);
+        if (S.ScreeningEpisodeStart != before.ScreeningEpisodeStart)
+        {
+            S.ScreeningEpisodeStart += results.Count;
+        }
+
+        before.Screenings += results.Count;
+        foreach (var r in newer)
+        {
+            _case.Apply(r, S.Profile!, followUp.Value.TrackedEvery);
+        }
+
+        S.Version = newer[^1].Version;
+        return Unseen.TakenIn;
     }
 
     /// <summary>Applies a journal record to the state, exactly as it was applied when it was made.</summary>
@@ -825,11 +890,17 @@ public sealed partial class StudentGrain(
     }
 
     /// <summary>What a change may touch, to put back when the journal refuses or fails.</summary>
-    private readonly record struct Checkpoint(
-        int Observations, int EpisodeStart, int Screenings, int ScreeningEpisodeStart, Tier Tier, AlertSummary[] Alerts, DateTimeOffset UpdatedAt)
+    private sealed record Checkpoint(
+        int Observations, int EpisodeStart, int ScreeningEpisodeStart, Tier Tier, AlertSummary[] Alerts, DateTimeOffset UpdatedAt)
     {
+        /// <summary>Screening results before the change; grows when quiet results stored meanwhile are taken in.</summary>
+        public int Screenings { get; set; }
+
+        /// <summary>The open alert before the change.</summary>
+        public string? OpenAlertId => Alerts.Length > 0 && Alerts[^1].IsOpen ? Alerts[^1].AlertId : null;
+
         public static Checkpoint Of(StudentState s) =>
-            new(s.Observations.Count, s.EpisodeStart, s.Screenings.Count, s.ScreeningEpisodeStart, s.Tier, [.. s.Alerts], s.UpdatedAt);
+            new(s.Observations.Count, s.EpisodeStart, s.ScreeningEpisodeStart, s.Tier, [.. s.Alerts], s.UpdatedAt) { Screenings = s.Screenings.Count };
 
         public void Restore(StudentState s)
         {

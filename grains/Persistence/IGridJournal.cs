@@ -134,6 +134,16 @@ public interface IGridJournal
     Task<IReadOnlyList<StoredScreening>> FindScreeningsAsync(
         IReadOnlyList<(string StudentId, string Key)> keys, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores Green screening results without their students' grains, for those students who are Green
+    /// with no open alert and within <paramref name="scope"/> (a result that changes nothing but the
+    /// archive), each as the student's next record; returns the (student, key) pairs stored. The rest are
+    /// for the grains. An active grain that later finds its version taken takes these records in.
+    /// </summary>
+    Task<IReadOnlySet<(string StudentId, string Key)>> RecordQuietScreeningsAsync(
+        IReadOnlyList<(string StudentId, ScreeningResult Result)> results, Actor importer, Scope scope, DateTimeOffset now,
+        CancellationToken cancellationToken = default);
+
     /// <summary>The stored roster profiles of those of <paramref name="studentIds"/> that are registered.</summary>
     Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(
         IReadOnlyCollection<string> studentIds, CancellationToken cancellationToken = default);

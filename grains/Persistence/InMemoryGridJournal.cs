@@ -15,6 +15,13 @@ public sealed partial class InMemoryGridJournal : IGridJournal
         {
             if (commit.Record is { } record)
             {
+                // As PostgreSQL's primary key: a version is written once per student (another writer, such as
+                // an import's bulk path, may have taken it).
+                if (_records.TryGetValue(record.StudentId, out var existing) && existing.Exists(r => r.Version == record.Version))
+                {
+                    return Task.FromResult(CommitOutcome.DuplicateIdempotencyKey);
+                }
+
                 if (record is { IdempotencyKey: { } key, Observation: { } observation })
                 {
                     if (_keys.ContainsKey((observation.ObserverId, key)))
@@ -131,6 +138,40 @@ public sealed partial class InMemoryGridJournal : IGridJournal
 
             return Task.FromResult<IReadOnlyList<StoredScreening>>(found);
         }
+    }
+
+    public Task<IReadOnlySet<(string StudentId, string Key)>> RecordQuietScreeningsAsync(
+        IReadOnlyList<(string StudentId, ScreeningResult Result)> results, Actor importer, Scope scope, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        var stored = new HashSet<(string, string)>();
+        lock (_gate)
+        {
+            foreach (var (studentId, result) in results)
+            {
+                if (!_status.TryGetValue(studentId, out var row) || row.Tier != Tier.Green || row.OpenAlert is not null
+                    || !row.Profile.Lineage.IsWithin(scope) || _screenings.ContainsKey((studentId, result.Key)))
+                {
+                    continue;
+                }
+
+                if (!_records.TryGetValue(studentId, out var list))
+                {
+                    _records[studentId] = list = [];
+                }
+
+                var version = Math.Max(row.Version, list.Count == 0 ? 0 : list.Max(r => r.Version)) + 1;
+                var quiet = result with { RecordedAt = now, ImportedBy = importer.UserId };
+                list.Add(new JournalRecord(studentId, version, JournalKind.Screening, now, Tier.Green, null, null, null, null, importer, null)
+                {
+                    Screening = quiet,
+                });
+                _screenings[(studentId, result.Key)] = quiet;
+                stored.Add((studentId, result.Key));
+            }
+        }
+
+        return Task.FromResult<IReadOnlySet<(string, string)>>(stored);
     }
 
     public Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(

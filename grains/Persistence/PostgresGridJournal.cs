@@ -440,10 +440,13 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         }
 
         await using var command = _db.CreateCommand("""
-            SELECT e.student_id, k.key, e.detail->>'importId', coalesce((e.detail->>'row')::int, 0), s.district_id, s.school_id, s.class_id
+            SELECT k.student_id, k.key, e.detail->>'importId', coalesce((e.detail->>'row')::int, 0), s.district_id, s.school_id, s.class_id
             FROM unnest($1::text[], $2::text[]) AS k(student_id, key)
-            JOIN grid_student_events e ON e.student_id = k.student_id AND e.kind = 'Screening' AND e.detail->>'key' = k.key
-            JOIN grid_student_status s ON s.student_id = e.student_id
+            CROSS JOIN LATERAL (
+                SELECT detail FROM grid_student_events e
+                WHERE e.student_id = k.student_id AND e.kind = 'Screening' AND e.detail->>'key' = k.key LIMIT 1) e
+            CROSS JOIN LATERAL (
+                SELECT district_id, school_id, class_id FROM grid_student_status s WHERE s.student_id = k.student_id) s
             """);
         AddArray(command, NpgsqlDbType.Text, keys.Select(k => k.StudentId));
         AddArray(command, NpgsqlDbType.Text, keys.Select(k => k.Key));
@@ -464,6 +467,56 @@ public sealed partial class PostgresGridJournal : IGridJournal, IAsyncDisposable
         }
 
         return found;
+    }
+
+    public async Task<IReadOnlySet<(string StudentId, string Key)>> RecordQuietScreeningsAsync(
+        IReadOnlyList<(string StudentId, ScreeningResult Result)> results, Actor importer, Scope scope, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        var stored = new HashSet<(string, string)>();
+        if (results.Count == 0)
+        {
+            return stored;
+        }
+
+        // One statement: each key is looked up on its own (LATERAL), so that the plan stays index lookups
+        // however large the tables grow. Each student's next version is the highest it has plus its place among the batch's
+        // results for it. A version or key taken meanwhile (a grain committing now) inserts nothing, and
+        // that result goes to the grain instead.
+        await using var command = _db.CreateCommand($"""
+            INSERT INTO grid_student_events (student_id, version, kind, recorded_at, tier_after, actor_id, actor_role, detail)
+            SELECT k.student_id,
+                   greatest(s.version, coalesce(v.last, 0)) + row_number() OVER (PARTITION BY k.student_id ORDER BY k.ord),
+                   'Screening', $4, 0, $5, $6, k.detail
+            FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS k(student_id, detail, ord)
+            CROSS JOIN LATERAL (
+                SELECT s.version FROM grid_student_status s
+                WHERE s.student_id = k.student_id AND s.tier = 0 AND s.open_alert IS NULL AND ({ScopeFilter.On(scope)})) s
+            CROSS JOIN LATERAL (SELECT max(e.version) AS last FROM grid_student_events e WHERE e.student_id = k.student_id) v
+            ON CONFLICT DO NOTHING
+            RETURNING student_id, detail->>'key'
+            """);
+        command.Parameters.Add(ScopeFilter.IdParameter(scope));
+        AddArray(command, NpgsqlDbType.Text, results.Select(r => r.StudentId));
+        AddArray(command, NpgsqlDbType.Jsonb, results.Select(r =>
+            JsonSerializer.Serialize(r.Result with { RecordedAt = now, ImportedBy = importer.UserId }, Json)));
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = importer.UserId });
+        command.Parameters.Add(new NpgsqlParameter { Value = importer.Role.ToString() });
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new JournalUnavailableException("The journal could not store the screening results.", ex);
+        }
+
+        return stored;
     }
 
     public async Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(

@@ -99,6 +99,11 @@ public sealed class PropagationRetryTests : IAsyncLifetime
             IReadOnlyList<(string StudentId, string Key)> keys, CancellationToken cancellationToken = default) =>
             _inner.FindScreeningsAsync(keys, cancellationToken);
 
+        public Task<IReadOnlySet<(string StudentId, string Key)>> RecordQuietScreeningsAsync(
+            IReadOnlyList<(string StudentId, ScreeningResult Result)> results, Actor importer, Scope scope, DateTimeOffset now,
+            CancellationToken cancellationToken = default) =>
+            _inner.RecordQuietScreeningsAsync(results, importer, scope, now, cancellationToken);
+
         public Task<IReadOnlyDictionary<string, StudentProfile>> ReadProfilesAsync(
             IReadOnlyCollection<string> studentIds, CancellationToken cancellationToken = default) =>
             _inner.ReadProfilesAsync(studentIds, cancellationToken);

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using MonitorGrid.Grains;
+using MonitorGrid.Persistence;
 
 namespace MonitorGrid.Tests.Grains;
 
@@ -122,6 +124,49 @@ public sealed class ScreeningTests(ClusterFixture cluster)
 
         Assert.Equal((Tier.Orange, 1, 1), (archive.Tier, archive.Screenings.Length, archive.Alerts.Length));
         Assert.Equal(1, (await cluster.Grains.School(tree.School.Id).GetStatusAsync())!.Counts.Orange);
+    }
+
+    [Fact]
+    public async Task An_active_student_takes_in_quiet_results_an_import_stored_in_bulk_and_its_next_change_goes_in_after_them()
+    {
+        var tree = await cluster.CreateTreeAsync("scr-quiet");
+        var student = tree.Students[0].StudentId;
+        var grain = cluster.Grains.Student(student);
+        Assert.Equal(Tier.Green, (await grain.ObserveAsync(cluster.Observe(student, Category.Academic, 1))).Tier);
+        var journal = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGridJournal>();
+
+        var stored = await journal.RecordQuietScreeningsAsync(
+            [(student, Result("PHQ-9", Tier.Green, Category.Mood)), (student, Result("GAD-7", Tier.Green, Category.Anxiety))],
+            Psych, Scope.School(tree.School.Id), cluster.Time.GetUtcNow());
+        var next = await grain.ObserveAsync(cluster.Observe(student, Category.Mood, 2));
+        var again = await Apply(student, Result("PHQ-9", Tier.Orange, Category.Mood));
+
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(Tier.Yellow, next.Tier);
+        Assert.Equal(ScreeningOutcome.AlreadyStored, again.Outcome);
+        var archive = (await grain.GetArchiveAsync())!;
+        Assert.Equal(["GAD-7", "PHQ-9"], archive.Screenings.Select(r => r.Instrument).Order());
+        Assert.Equal(2, archive.Observations.Length);
+        Assert.Equal(Tier.Yellow, archive.Tier);
+    }
+
+    [Fact]
+    public async Task Quiet_results_are_stored_in_bulk_only_for_green_students_without_an_open_alert_inside_the_scope()
+    {
+        var tree = await cluster.CreateTreeAsync("scr-bulk");
+        var (green, yellow) = (tree.Students[0].StudentId, tree.Students[1].StudentId);
+        await cluster.Grains.Student(yellow).ObserveAsync(cluster.Observe(yellow, Category.Mood, 2));
+        var journal = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGridJournal>();
+        var result = Result("GAD-7", Tier.Green, Category.Anxiety);
+
+        var outside = await journal.RecordQuietScreeningsAsync([(green, result)], Psych, Scope.School("elsewhere"), cluster.Time.GetUtcNow());
+        var stored = await journal.RecordQuietScreeningsAsync(
+            [(green, result), (yellow, result), ("scr-bulk-nobody", result)], Psych, Scope.School(tree.School.Id), cluster.Time.GetUtcNow());
+        var twice = await journal.RecordQuietScreeningsAsync([(green, result)], Psych, Scope.City, cluster.Time.GetUtcNow());
+
+        Assert.Empty(outside);
+        Assert.Equal([(green, result.Key)], stored);
+        Assert.Empty(twice);
     }
 
     private Task<ScreeningReceipt> Apply(string student, ScreeningResult result) =>

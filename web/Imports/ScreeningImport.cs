@@ -183,9 +183,9 @@ public sealed class ScreeningImport(IGrainFactory grains, IGridJournal journal, 
 
     private async Task ApplyAsync(ImportContext context, List<Parsed> chunk)
     {
-        var stored = await WithRetryAsync(() => journal.FindScreeningsAsync([.. chunk.Select(p => (p.StudentId, p.Result.Key)).Distinct()]));
+        var already = await WithRetryAsync(() => journal.FindScreeningsAsync([.. chunk.Select(p => (p.StudentId, p.Result.Key)).Distinct()]));
         var found = new Dictionary<(string, string), StoredScreening>();
-        foreach (var screening in stored)
+        foreach (var screening in already)
         {
             found.TryAdd((screening.StudentId, screening.Key), screening);
         }
@@ -208,25 +208,41 @@ public sealed class ScreeningImport(IGrainFactory grains, IGridJournal journal, 
             }
         }
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = CallsPerChunk };
-        await Parallel.ForEachAsync(pending, options, async (parsed, _) =>
+        // Most students screen Green and are Green already: their results change nothing but the archive and
+        // go in bulk, without waking the student. Every other result is its student's grain's to apply.
+        var quiet = pending.Where(p => p.Result.Tier == Tier.Green).Select(p => (p.StudentId, p.Result)).ToList();
+        var stored = quiet.Count == 0 ? new HashSet<(string, string)>()
+            : await WithRetryAsync(() => journal.RecordQuietScreeningsAsync(quiet, context.Caller.Actor, scope, time.GetUtcNow()));
+        foreach (var parsed in pending.Where(p => stored.Contains((p.StudentId, p.Result.Key))))
         {
-            var receipt = await WithRetryAsync(() =>
-                grains.Student(parsed.StudentId).ApplyScreeningAsync(parsed.Result, context.Caller.Actor, scope, release: true));
-            switch (receipt.Outcome)
+            context.Applied();
+        }
+
+        pending.RemoveAll(p => stored.Contains((p.StudentId, p.Result.Key)));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = CallsPerChunk };
+
+        // A student's rows go in file order, so that of two rows with the same key the later one is the duplicate.
+        await Parallel.ForEachAsync(pending.GroupBy(p => p.StudentId), options, async (rows, _) =>
+        {
+            foreach (var parsed in rows)
             {
-                case ScreeningOutcome.Applied:
-                    context.Applied(receipt.TierRaised);
-                    break;
-                case ScreeningOutcome.AlreadyStored:
-                    Stored(context, parsed, receipt.Stored?.ImportId, receipt.Stored?.Row ?? 0);
-                    break;
-                case ScreeningOutcome.UnknownStudent:
-                    context.Failed(parsed.Row, context.Header.HeaderText(StudentId), "学号不存在：请先导入学生名单。", parsed.StudentId);
-                    break;
-                default:
-                    context.Failed(parsed.Row, context.Header.HeaderText(StudentId), OutsideScope, parsed.StudentId);
-                    break;
+                var receipt = await WithRetryAsync(() =>
+                    grains.Student(parsed.StudentId).ApplyScreeningAsync(parsed.Result, context.Caller.Actor, scope, release: true));
+                switch (receipt.Outcome)
+                {
+                    case ScreeningOutcome.Applied:
+                        context.Applied(receipt.TierRaised);
+                        break;
+                    case ScreeningOutcome.AlreadyStored:
+                        Stored(context, parsed, receipt.Stored?.ImportId, receipt.Stored?.Row ?? 0);
+                        break;
+                    case ScreeningOutcome.UnknownStudent:
+                        context.Failed(parsed.Row, context.Header.HeaderText(StudentId), "学号不存在：请先导入学生名单。", parsed.StudentId);
+                        break;
+                    default:
+                        context.Failed(parsed.Row, context.Header.HeaderText(StudentId), OutsideScope, parsed.StudentId);
+                        break;
+                }
             }
         });
     }
