@@ -5,6 +5,8 @@ namespace MonitorGrid.Bench;
 /// <summary>
 /// Command-line settings. <c>--quick</c> runs end to end in about a minute and a half; the defaults are
 /// the full run (200,000 students); <c>--city</c> is the scale run (2,000,000 students, 200,000 activated).
+/// <c>--screening</c> adds the screening import of every student; <c>--import-only</c> runs the roster and
+/// that import alone.
 /// </summary>
 internal sealed record BenchOptions(
     int Students,
@@ -22,7 +24,8 @@ internal sealed record BenchOptions(
     bool SkipThroughput,
     string Mode,
     string? Connection,
-    string Output)
+    string Output,
+    bool Screening = false)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -52,6 +55,8 @@ internal sealed record BenchOptions(
                 "--skip-raw" => options with { SkipRaw = true },
                 "--skip-latency" => options with { SkipLatency = true },
                 "--skip-throughput" => options with { SkipThroughput = true },
+                "--screening" => options with { Screening = true },
+                "--import-only" => options with { Screening = true, SkipRaw = true, SkipLatency = true, SkipThroughput = true, Activate = 0 },
                 _ => options,
             };
         }
