@@ -128,8 +128,18 @@ public sealed partial class ImportRunner(
         }
 
         var final = context.Snapshot(state, reader.BytesRead, running.BytesTotal) with { FinishedAt = time.GetUtcNow(), Message = message, SecondsLeft = null };
-        await SaveErrorsAsync(context);
-        await store.SaveAsync(final, CancellationToken.None);
+        try
+        {
+            await SaveErrorsAsync(context);
+            await store.SaveAsync(final, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The store may be what failed the import. The watchers and the answer still get the final
+            // state, and the grain holds it for GET while the store says Running.
+            LogFinalSaveFailed(logger, ex, job.ImportId);
+        }
+
         await ReportAsync(final);
         GridMetrics.ImportRows.Add(final.RowsApplied, new("kind", job.Kind.ToString()), new("outcome", "applied"));
         GridMetrics.ImportRows.Add(final.RowsUnchanged, new("kind", job.Kind.ToString()), new("outcome", "unchanged"));
@@ -250,6 +260,9 @@ public sealed partial class ImportRunner(
 
     [LoggerMessage(EventId = 8004, Level = LogLevel.Error, Message = "Import {ImportId} failed after {RowsRead} rows read; the rows applied stay applied")]
     private static partial void LogFailed(ILogger logger, Exception exception, string importId, long rowsRead);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Error, Message = "Saving the final state of import {ImportId} failed; its grain still has it")]
+    private static partial void LogFinalSaveFailed(ILogger logger, Exception exception, string importId);
 
     [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "Reporting the progress of import {ImportId} failed")]
     private static partial void LogProgressFailed(ILogger logger, Exception exception, string importId);
