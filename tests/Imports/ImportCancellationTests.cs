@@ -74,6 +74,71 @@ public sealed class ImportCancellationTests(GridWebFactory web)
         }
     }
 
+    /// <summary>
+    /// A slow upload: the import ends as Cancelled as soon as its rows stop, while the rest of the file is still on
+    /// its way (it is taken and thrown away afterwards), and an uploader that gives up then changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task Cancelling_a_slow_upload_ends_the_import_before_the_rest_of_the_file_has_come()
+    {
+        await web.PutRosterAsync(Roster(
+            districts: [District("ict-d")], schools: [School("ict-h", "ict-d")], classes: [Class("ict-c", "ict-h")],
+            students: [Student("ict-s1", "ict-c")], staff: [Staff("ict-psy", "PsychTeacher", "school:ict-h")]));
+        using var psych = await web.ClientForAsync("ict-psy", StaffPassword);
+        var id = (await psych.CreateImportAsync("Screening")).Text("importId");
+        using var trickle = new TrickleContent(
+            "学号,量表,测评日期,第1题,第2题,第3题,第4题,第5题,第6题,第7题,第8题,第9题",
+            "ict-s1,no-such-scale,2026-09-15,0,0,0,0,0,0,0,0,0",
+            batches: 600, linesPerBatch: 20, pause: TimeSpan.FromMilliseconds(100));
+        using var streaming = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        streaming.DefaultRequestHeaders.Authorization = new("Bearer", await web.TokenForAsync("ict-psy", StaffPassword));
+        using var giveUp = new CancellationTokenSource();
+        var upload = streaming.PutAsync($"/api/imports/{id}/content", trickle, giveUp.Token);
+        await Eventually.HoldsAsync(
+            async () => (await psych.GetFromJsonAsync<JsonElement>($"/api/imports/{id}")).Long("rowsFailed") > 0,
+            "rows refused before the cancel", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await psych.PostAsync($"/api/imports/{id}/cancel", null)).StatusCode);
+
+        await Eventually.HoldsAsync(
+            async () => (await psych.GetFromJsonAsync<JsonElement>($"/api/imports/{id}")).Text("state") == "Cancelled",
+            "the import ending as cancelled", TimeSpan.FromSeconds(20));
+        Assert.False(trickle.Finished, "the import ended only once the whole file had been sent");
+
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => upload);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var ended = await psych.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");
+        Assert.Equal(("Cancelled", 0L), (ended.Text("state"), ended.Long("rowsApplied")));
+        Assert.True(ended.Long("rowsFailed") > 0);
+    }
+
+    /// <summary>A header and then <c>batches</c> × <c>linesPerBatch</c> copies of a line, a batch every <c>pause</c>: a slow upload.</summary>
+    private sealed class TrickleContent(string header, string line, int batches, int linesPerBatch, TimeSpan pause) : HttpContent
+    {
+        public bool Finished { get; private set; }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            var batch = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line + "\r\n", linesPerBatch)));
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(header + "\r\n"));
+            for (var i = 0; i < batches; i++)
+            {
+                await stream.WriteAsync(batch);
+                await stream.FlushAsync();
+                await Task.Delay(pause);
+            }
+
+            Finished = true;
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+
     /// <summary>A file that stops after <c>cutAt</c> bytes until the test opens the gate, as a slow upload would.</summary>
     private sealed class GatedContent : HttpContent
     {

@@ -98,12 +98,6 @@ public sealed partial class ImportRunner(
         try
         {
             await processor.RunAsync(context, RowsAsync(reader, context, aborted));
-            if (stop.IsCancellationRequested && !aborted.IsCancellationRequested)
-            {
-                // The uploader is still sending: take the rest without applying it, so it gets its answer
-                // instead of a reset connection.
-                await DrainAsync(body, aborted);
-            }
         }
         catch (Exception ex)
         {
@@ -145,6 +139,22 @@ public sealed partial class ImportRunner(
         GridMetrics.ImportRows.Add(final.RowsUnchanged, new("kind", job.Kind.ToString()), new("outcome", "unchanged"));
         GridMetrics.ImportRows.Add(final.RowsFailed, new("kind", job.Kind.ToString()), new("outcome", "failed"));
         LogFinished(logger, job.ImportId, state, final.RowsApplied, final.RowsUnchanged, final.RowsFailed, final.RowsPerSecond);
+        if (state == ImportState.Cancelled && !aborted.IsCancellationRequested)
+        {
+            // The uploader is still sending: take the rest without applying it, so it gets its answer instead of a
+            // reset connection. The end is saved and reported before, so watchers see the cancel when the rows
+            // stop, not when a slow upload is over; an uploader that gives up meanwhile changes nothing.
+            try
+            {
+                await DrainAsync(body, aborted);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException
+                or Microsoft.AspNetCore.Connections.ConnectionResetException)
+            {
+                // The uploader went away: there is nobody left to answer, and the import has ended already.
+            }
+        }
+
         return new ImportRun(final, []);
     }
 

@@ -24,15 +24,20 @@ async function readJson(response) {
   try { return JSON.parse(text); } catch { return null; }
 }
 
-/** Sends a request with the session's token; returns the response when it is 2xx. Throws ApiError. */
-async function send(method, path, body, { token, accept = 'application/json, application/problem+json' } = {}) {
+/**
+ * Sends a request with the session's token; returns the response when it is 2xx. Throws ApiError. A body that
+ * is a Blob (a File from a file picker) is sent as it is, streamed by the browser, with contentType; any
+ * other body as JSON.
+ */
+async function send(method, path, body, { token, accept = 'application/json, application/problem+json', contentType } = {}) {
   const headers = { Accept: accept };
   const bearer = token ?? current()?.token;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = raw ? contentType ?? 'application/octet-stream' : 'application/json';
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, body: body === undefined || raw ? body : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, null);
   }

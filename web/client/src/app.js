@@ -1,6 +1,6 @@
 // MonitorGrid's browser app: a shell (header, navigation, language switch) and the screens chosen by the URL
 // hash: #/login, #/observe, #/board/{scope}, #/student/{id}, #/follow-ups/{scope}, #/mentoring/{scope},
-// #/report/{scope}.
+// #/report/{scope}, #/imports.
 import { el, $, fill } from './dom.js';
 import { t, label, setLanguage, otherLanguage, onLanguageChange, language } from './i18n.js';
 import * as session from './session.js';
@@ -13,6 +13,7 @@ import { renderArchive } from './views/archive.js';
 import { renderFollowUps } from './views/followups.js';
 import { renderMentoring } from './views/mentoring.js';
 import { renderReport } from './views/report.js';
+import { renderImports } from './views/imports.js';
 
 // The list screens: route prefix → render(main, { session, scope, toast, showError }).
 const LIST_SCREENS = { '#/follow-ups/': renderFollowUps, '#/mentoring/': renderMentoring, '#/report/': renderReport };
@@ -55,15 +56,18 @@ function shell() {
   const pending = outbox.pendingCount();
   const links = [];
   if (s) {
-    links.push(el('a', { href: '#/observe', 'aria-current': location.hash.startsWith('#/observe') ? 'page' : null },
-      t('nav.observe'), pending ? el('span', { class: 'badge', 'aria-label': t('outbox.title', { n: pending }) }, String(pending)) : null));
-    const link = (prefix, key) => el('a', { href: `${prefix}${s.scope}`, 'aria-current': location.hash.startsWith(prefix) ? 'page' : null }, t(key));
+    const navLink = (href, prefix, ...kids) => el('a', { href, 'aria-current': location.hash.startsWith(prefix) ? 'page' : null }, ...kids);
+    links.push(navLink('#/observe', '#/observe', t('nav.observe'), pending ? el('span', { class: 'badge', 'aria-label': t('outbox.title', { n: pending }) }, String(pending)) : null));
+    const link = (prefix, key) => navLink(`${prefix}${s.scope}`, prefix, t(key));
     if (session.canReadBoards(s.role)) links.push(link('#/board/', 'nav.board'));
     // The lists of the user's own unit: a district, school or class, never the whole city.
     if (session.canReadCaseLists(s.role) && s.scope !== 'city') {
       links.push(link('#/follow-ups/', 'followUps.title'), link('#/mentoring/', 'mentoring.title'));
     }
     if (session.canReadReports(s.role)) links.push(link('#/report/', 'report.title'));
+    if (session.importKinds(s.role).length) {
+      links.push(navLink('#/imports', '#/imports', t('nav.imports')));
+    }
   }
   fill(nav, links.length ? el('ul', {}, links.map((a) => el('li', {}, a))) : null);
   nav.setAttribute('aria-label', t('nav.main'));
@@ -102,6 +106,8 @@ async function route() {
     const prefix = Object.keys(LIST_SCREENS).find((p) => hash.startsWith(p));
     const scope = decodeURIComponent(hash.slice(prefix.length));
     dispose = LIST_SCREENS[prefix](main, { session: s, scope, toast, showError });
+  } else if (hash.startsWith('#/imports')) {
+    dispose = renderImports(main, { session: s, toast, showError });
   } else if (hash.startsWith('#/student/')) {
     const id = decodeURIComponent(hash.slice('#/student/'.length));
     dispose = renderArchive(main, { session: s, studentId: id, toast, showError });

@@ -1,10 +1,20 @@
-// The live hub: one SignalR connection per page, watching one scope at a time. After any reconnect the
-// scope is watched again and its snapshot replaces what the page shows, so nothing missed while the
-// connection was down stays missing.
+// The live hub: one SignalR connection per screen, watching one scope (or one import) at a time. After any
+// reconnect the scope or import is watched again and its snapshot replaces what the page shows, so nothing
+// missed while the connection was down stays missing.
 import { HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { current } from './session.js';
 
 const RETRY_MS = [0, 1000, 2000, 5000, 10000, 15000, 30000];
+
+/** A connection to the grid's hub with the session's token that keeps trying for as long as the page is open. */
+function gridConnection() {
+  return new HubConnectionBuilder()
+    .withUrl('/hubs/grid', { accessTokenFactory: () => current()?.token ?? '' })
+    // Keep trying for as long as the page is open: a wall screen must come back by itself.
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (c) => RETRY_MS[Math.min(c.previousRetryCount, RETRY_MS.length - 1)] })
+    .configureLogging(LogLevel.None)
+    .build();
+}
 
 export class LiveScope {
   /**
@@ -17,12 +27,7 @@ export class LiveScope {
     this.handlers = handlers;
     this.stopped = false;
     this.restartTimer = 0;
-    this.connection = new HubConnectionBuilder()
-      .withUrl('/hubs/grid', { accessTokenFactory: () => current()?.token ?? '' })
-      // Keep trying for as long as the page is open: a wall screen must come back by itself.
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (c) => RETRY_MS[Math.min(c.previousRetryCount, RETRY_MS.length - 1)] })
-      .configureLogging(LogLevel.None)
-      .build();
+    this.connection = gridConnection();
     this.connection.on('status', (s) => { if (s.scope === this.scope) handlers.onStatus?.(s); });
     this.connection.on('alert', (e) => handlers.onAlert?.(e));
     this.connection.on('escalation', (e) => handlers.onEscalation?.(e));
@@ -66,6 +71,56 @@ export class LiveScope {
   async stop() {
     this.stopped = true;
     clearTimeout(this.restartTimer);
+    try { await this.connection.stop(); } catch { /* already closed */ }
+  }
+}
+
+/**
+ * Follows one import at a time (docs/imports.md, WatchImport): handlers.onJob(job) with the job as it is when
+ * watched, then with every `import` message about it; onState(state) as for a scope. watch(id) switches to
+ * another import.
+ */
+export class LiveImport {
+  /** @param {{ onJob(job), onState(state), onError(error) }} handlers */
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.importId = null;
+    this.started = null;
+    this.stopped = false;
+    this.connection = gridConnection();
+    this.connection.on('import', (job) => { if (!this.stopped && job.importId === this.importId) handlers.onJob(job); });
+    this.connection.onreconnecting(() => handlers.onState('reconnecting'));
+    this.connection.onreconnected(() => { if (this.importId) this.watch(this.importId); });
+    this.connection.onclose(() => { if (!this.stopped) { this.started = null; handlers.onState('disconnected'); } });
+  }
+
+  /** Watches importId (and no longer the import before); resolves when the hub answered or could not be reached. */
+  async watch(importId) {
+    const previous = this.importId;
+    this.importId = importId;
+    try {
+      if (!this.started) {
+        this.handlers.onState('connecting');
+        this.started = this.connection.start();
+      }
+      await this.started;
+      if (previous && previous !== importId) await this.connection.invoke('UnwatchImport', previous).catch(() => {});
+      const job = await this.connection.invoke('WatchImport', importId);
+      if (this.stopped || this.importId !== importId) return;
+      this.handlers.onJob(job);
+      this.handlers.onState('connected');
+    } catch (error) {
+      if (this.stopped) return;
+      if (this.connection.state === HubConnectionState.Disconnected) {
+        this.started = null;
+        this.handlers.onState('disconnected');
+      }
+      this.handlers.onError(error);
+    }
+  }
+
+  async stop() {
+    this.stopped = true;
     try { await this.connection.stop(); } catch { /* already closed */ }
   }
 }

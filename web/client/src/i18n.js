@@ -104,6 +104,18 @@ export function formatSpan(ms) {
   return hours < 48 ? t('span.hours', { n: hours }) : t('span.days', { n: Math.floor(hours / 24) });
 }
 
+/** A length of time as a clock: 1:05 (m:ss), 1:02:03 from an hour; – when unknown. */
+export function formatDuration(seconds) {
+  if (seconds == null || !Number.isFinite(seconds)) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  const pad = (n) => String(n).padStart(2, '0');
+  const [h, m] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60)];
+  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+/** A number in the current language's digits grouping: 12,345. */
+export const formatNumber = (n, digits = 0) => new Intl.NumberFormat(current, { maximumFractionDigits: digits }).format(n ?? 0);
+
 // China keeps UTC+8 all year (no daylight saving), so Beijing's wall clock is a fixed offset.
 const BEIJING_MS = 8 * 3600 * 1000;
 

@@ -51,3 +51,5 @@ export const canRecordCase = (role, kind) => (kind === 'Talk'
   ? ['Mentor', 'HeadTeacher', 'PsychTeacher'].includes(role)
   : ['PsychTeacher', 'SchoolLead', 'DistrictCenter'].includes(role));
 export const canReadReports = (role) => ['PsychTeacher', 'SchoolLead', 'DistrictCenter', 'CityBureau', 'Admin'].includes(role);
+/** What a role may import (docs/imports.md): rosters and staff are the Admin's, screening results also the psychology teacher's. */
+export const importKinds = (role) => ({ Admin: ['Students', 'Staff', 'Screening'], PsychTeacher: ['Screening'] }[role] ?? []);

@@ -1,11 +1,12 @@
-// The student archive (一生一档): identity, current tier, the case (个案) with its forms, and one timeline of
+// The student archive (一生一档): identity, current tier, the case (个案) with its forms, the screening results
+// (心理测评), and one timeline of
 // observations, of every alert's raising, escalation, acknowledgement and resolution, and of the case records,
 // newest first.
 import { el, fill } from '../dom.js';
-import { t, label, formatDateTime, parseTime } from '../i18n.js';
+import { t, label, lookup, formatDateTime, formatDate, parseTime } from '../i18n.js';
 import { get, describe } from '../api.js';
 import { canReadArchive } from '../session.js';
-import { tierBadge } from './common.js';
+import { tierBadge, dataGrid } from './common.js';
 import { casePanel, caseEvents } from './casefile.js';
 
 export function renderArchive(main, { session, studentId, toast, showError }) {
@@ -46,6 +47,7 @@ export function renderArchive(main, { session, studentId, toast, showError }) {
           row('archive.focus', focus),
           row('archive.mentor', a.mentorId ?? t('archive.mentorNone'))),
         casePanel(a, { session, toast, onSaved: () => load(true) }),
+        screenings(a),
         el('h2', { id: 'timeline-title' }, t('archive.timeline')),
         timeline(a),
         el('p', { class: 'hint' }, t('archive.auditNote'), ' ', t('time.zoneNote')));
@@ -59,6 +61,28 @@ export function renderArchive(main, { session, studentId, toast, showError }) {
   load(false);
 
   return () => { disposed = true; };
+}
+
+/** The screening results, newest first as the server sends them; a critical item answered above 0 is marked in words. */
+function screenings(a) {
+  const results = a.screenings ?? [];
+  const col = (key, cls) => [t(`screening.col.${key}`), cls];
+  return el('section', { class: 'screenings', 'aria-labelledby': 'screenings-title' },
+    el('h2', { id: 'screenings-title' }, t('archive.screenings')),
+    results.length
+      ? dataGrid('screenings-title', 'screening-results',
+        [col('instrument'), col('takenOn'), col('total', 'num'), col('band'), col('tier'), col('critical'), col('source')],
+        results.map((r) => el('tr', { class: r.criticalItems?.length ? 'row-Red' : null, 'data-key': r.key },
+          el('td', {}, lookup(`instrument.${r.instrument}`) ?? r.instrument),
+          el('td', {}, formatDate(r.takenOn)),
+          el('td', { class: 'num' }, String(r.total)),
+          el('td', {}, label('band', r.band)),
+          el('td', {}, tierBadge(r.tier)),
+          el('td', {}, r.criticalItems?.length
+            ? r.criticalItems.map((n) => el('span', { class: 'crisis-flag' }, el('span', { 'aria-hidden': 'true' }, '⚠ '), t('screening.critical', { n })))
+            : el('span', { class: 'muted' }, '–')),
+          el('td', { class: 'muted' }, t('screening.source', { user: r.importedBy ?? '–', row: r.row, time: formatDateTime(r.recordedAt) })))))
+      : el('p', { class: 'muted' }, t('archive.screeningsNone')));
 }
 
 function timeline(a) {
