@@ -143,6 +143,7 @@ public sealed class ScreeningImportTests(GridWebFactory web)
             Header,
             "si-s7,PHQ-9,2026-03-10,2,2,2,2,2,2,0,0,0,12",
             "si-s7,PHQ-9,2026-03-10,2,2,2,2,2,2,0,0,0,12",
+            "si-s7,GAD-7,2026-03-10,0,0,0,0,0,0,0,,,0",
             "si-s7,GAD-7,2026-03-10,0,0,0,0,0,0,0,,,0"));
 
         var first = await psych.ImportAsync("Screening", file);
@@ -150,11 +151,13 @@ public sealed class ScreeningImportTests(GridWebFactory web)
         var again = await psych.ImportAsync("Screening", file);
         var archiveAfter = await psych.GetFromJsonAsync<JsonElement>("/api/students/si-s7");
 
-        Assert.Equal((2L, 0L, 1L), first.Outcome());
-        var duplicate = Assert.Single(await psych.ErrorsAsync(first));
-        Assert.Equal(3, duplicate.Row);
-        Assert.Contains("第 2 行", duplicate.Reason, StringComparison.Ordinal);
-        Assert.True(again.Outcome() == (0L, 3L, 0L), again.GetRawText());
+        // Row 3 repeats row 2 (a Yellow result, through the grain); row 5 repeats row 4 (a Green one, stored in bulk).
+        Assert.Equal((2L, 0L, 2L), first.Outcome());
+        var duplicates = (await psych.ErrorsAsync(first)).OrderBy(e => e.Row).ToArray();
+        Assert.Equal([3, 5], duplicates.Select(d => d.Row));
+        Assert.Contains("第 2 行", duplicates[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("第 4 行", duplicates[1].Reason, StringComparison.Ordinal);
+        Assert.True(again.Outcome() == (0L, 4L, 0L), again.GetRawText());
         Assert.Empty(await psych.ErrorsAsync(again));
         Assert.Equal(2, archiveAfter.GetProperty("screenings").GetArrayLength());
         Assert.Equal(archiveBefore.GetProperty("alerts").GetRawText(), archiveAfter.GetProperty("alerts").GetRawText());

@@ -183,6 +183,8 @@ public sealed class ScreeningImport(IGrainFactory grains, IGridJournal journal, 
 
     private async Task ApplyAsync(ImportContext context, List<Parsed> chunk)
     {
+        // First ask the journal which keys are stored already (a file imported again, a duplicate row), so
+        // that a re-import neither writes nor wakes anything.
         var already = await WithRetryAsync(() => journal.FindScreeningsAsync([.. chunk.Select(p => (p.StudentId, p.Result.Key)).Distinct()]));
         var found = new Dictionary<(string, string), StoredScreening>();
         foreach (var screening in already)
@@ -191,12 +193,12 @@ public sealed class ScreeningImport(IGrainFactory grains, IGridJournal journal, 
         }
 
         var scope = context.Caller.Scope;
-        var pending = new List<Parsed>(chunk.Count);
+        var fresh = new List<Parsed>(chunk.Count);
         foreach (var parsed in chunk)
         {
             if (!found.TryGetValue((parsed.StudentId, parsed.Result.Key), out var first))
             {
-                pending.Add(parsed);
+                fresh.Add(parsed);
             }
             else if (!first.Lineage.IsWithin(scope))
             {
@@ -209,16 +211,26 @@ public sealed class ScreeningImport(IGrainFactory grains, IGridJournal journal, 
         }
 
         // Most students screen Green and are Green already: their results change nothing but the archive and
-        // go in bulk, without waking the student. Every other result is its student's grain's to apply.
-        var quiet = pending.Where(p => p.Result.Tier == Tier.Green).Select(p => (p.StudentId, p.Result)).ToList();
+        // go in bulk, without waking the student (a key's first row only: a repeat is a duplicate row, which
+        // its grain then reports). Every other result is its student's grain's to apply.
+        var quiet = fresh.Where(p => p.Result.Tier == Tier.Green).DistinctBy(p => (p.StudentId, p.Result.Key)).ToList();
         var stored = quiet.Count == 0 ? new HashSet<(string, string)>()
-            : await WithRetryAsync(() => journal.RecordQuietScreeningsAsync(quiet, context.Caller.Actor, scope, time.GetUtcNow()));
-        foreach (var parsed in pending.Where(p => stored.Contains((p.StudentId, p.Result.Key))))
+            : await WithRetryAsync(() => journal.RecordQuietScreeningsAsync(
+                [.. quiet.Select(p => (p.StudentId, p.Result))], context.Caller.Actor, scope, time.GetUtcNow()));
+        var sent = new HashSet<Parsed>(quiet, ReferenceEqualityComparer.Instance);
+        var pending = new List<Parsed>(fresh.Count);
+        foreach (var parsed in fresh)
         {
-            context.Applied();
+            if (sent.Contains(parsed) && stored.Contains((parsed.StudentId, parsed.Result.Key)))
+            {
+                context.Applied();
+            }
+            else
+            {
+                pending.Add(parsed);
+            }
         }
 
-        pending.RemoveAll(p => stored.Contains((p.StudentId, p.Result.Key)));
         var options = new ParallelOptions { MaxDegreeOfParallelism = CallsPerChunk };
 
         // A student's rows go in file order, so that of two rows with the same key the later one is the duplicate.
