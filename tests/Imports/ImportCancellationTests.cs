@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using MonitorGrid.Web.Imports;
 using static MonitorGrid.Tests.Api.ApiTestSupport;
 using static MonitorGrid.Tests.Imports.ImportTestSupport;
 
@@ -47,11 +48,10 @@ public sealed class ImportCancellationTests(GridWebFactory web)
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         Assert.True((await cancel.JsonAsync()).GetProperty("cancelRequested").GetBoolean());
 
-        // Let the cancel reach the reader before the rest of the file does.
+        // Let the cancel reach the reader before the rest of the file does: the import says it is stopping.
         await Eventually.HoldsAsync(
-            async () => (await psych.GetFromJsonAsync<JsonElement>($"/api/imports/{id}")).GetProperty("cancelRequested").GetBoolean(),
-            "the cancel request reaching the import", TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+            async () => (await psych.GetFromJsonAsync<JsonElement>($"/api/imports/{id}")).GetProperty("message").GetString() == ImportRunner.Stopping,
+            "the import telling that it is stopping", TimeSpan.FromSeconds(30));
         gated.Open();
         var response = await upload;
         var cancelled = await response.JsonAsync();

@@ -44,6 +44,9 @@ public sealed partial class ImportRunner(
     IOptions<ImportOptions> options,
     ILogger<ImportRunner> logger)
 {
+    /// <summary>The message of a running import that has been told to stop and is finishing the rows in flight.</summary>
+    public const string Stopping = "正在取消：进行中的行完成后停止。";
+
     public const string FaultMessage = "保存失败（数据库或集群暂时不可用）。已导入的行都已保存；恢复后重新导入同一文件即可继续，已导入的行不会重复。";
 
     /// <summary>
@@ -205,9 +208,16 @@ public sealed partial class ImportRunner(
             while (await timer.WaitForNextTickAsync(end))
             {
                 var snapshot = context.Snapshot(ImportState.Running, reader.BytesRead, context.Job.BytesTotal);
-                if (await ReportAsync(snapshot with { CancelRequested = stop.IsCancellationRequested }))
+                if (stop.IsCancellationRequested)
+                {
+                    // The reader has been told: watchers see that it is stopping, not merely asked to.
+                    snapshot = snapshot with { CancelRequested = true, Message = Stopping };
+                }
+
+                if (await ReportAsync(snapshot) && !stop.IsCancellationRequested)
                 {
                     await stop.CancelAsync();
+                    await ReportAsync(snapshot with { CancelRequested = true, Message = Stopping });
                 }
 
                 if (context.Elapsed - lastSave >= saveEvery)
