@@ -292,14 +292,8 @@ public sealed partial class StudentGrain(
         if (_reminderRetry?.IsArmed ?? false)
         {
             _reminderRetry.Disarm();
-            try
+            if (!await EnsureReminderAsync())
             {
-                await SetReminderAsync().WaitAsync(ReminderWait);
-            }
-            catch (Exception ex)
-            {
-                LogReminderFailed(logger, ex, StudentId);
-                ScheduleReminderCheck(attempt: 1, TimeSpan.FromSeconds(1));
                 return;
             }
         }
@@ -438,20 +432,23 @@ public sealed partial class StudentGrain(
 
     /// <summary>
     /// Points the durable reminder at the next deadline, or removes it when there is none. A failure is
-    /// retried with back-off: a deadline without a reminder would be a missed escalation.
+    /// retried with back-off: a deadline without a reminder would be a missed escalation. Answers whether
+    /// the reminder is set now (false: the retry, a timer of this activation, has taken over).
     /// </summary>
-    private async Task EnsureReminderAsync()
+    private async Task<bool> EnsureReminderAsync()
     {
         try
         {
             // The change is durable already: a reminder service that is slow to answer must not hold the
             // request that made it (the retry below takes over).
             await SetReminderAsync().WaitAsync(ReminderWait);
+            return true;
         }
         catch (Exception ex)
         {
             LogReminderFailed(logger, ex, StudentId);
             ScheduleReminderCheck(attempt: 1, TimeSpan.FromSeconds(1));
+            return false;
         }
     }
 
