@@ -12,11 +12,30 @@ public sealed class ScreeningOptions
     [MinLength(1, ErrorMessage = "Configure at least one screening instrument under Grid:Screening:Instruments.")]
     public List<InstrumentDefinition> Instruments { get; set; } = [];
 
+    private Dictionary<string, InstrumentDefinition>? _byName;
+
     /// <summary>The instrument a file names, by its id or an alias, however spelled (see <see cref="CsvHeader.Normalize"/>).</summary>
-    public InstrumentDefinition? Find(string name)
+    public InstrumentDefinition? Find(string name) => ByName.GetValueOrDefault(CsvHeader.Normalize(name));
+
+    /// <summary>
+    /// Every id and alias, normalised once: an import asks for every row, and normalising each instrument's
+    /// names each time cost a city's import millions of string conversions. Options are not changed once bound.
+    /// </summary>
+    private Dictionary<string, InstrumentDefinition> ByName => _byName ??= BuildLookup();
+
+    private Dictionary<string, InstrumentDefinition> BuildLookup()
     {
-        var wanted = CsvHeader.Normalize(name);
-        return Instruments.Find(i => CsvHeader.Normalize(i.Id) == wanted || i.Aliases.Exists(a => CsvHeader.Normalize(a) == wanted));
+        var byName = new Dictionary<string, InstrumentDefinition>(StringComparer.Ordinal);
+        foreach (var instrument in Instruments)
+        {
+            foreach (var alias in instrument.Aliases.Prepend(instrument.Id))
+            {
+                // As before, the first instrument to claim a name keeps it (the validator refuses a shared one).
+                byName.TryAdd(CsvHeader.Normalize(alias), instrument);
+            }
+        }
+
+        return byName;
     }
 }
 
