@@ -65,13 +65,8 @@ public static class ImportsApi
             errors.Add("fileName", $"1-{MaxFileNameLength} printable characters.");
         }
 
-        var encoding = request.Encoding?.Trim().ToLowerInvariant();
-        if (encoding is "" or "auto")
-        {
-            encoding = null;
-        }
-
-        if (encoding is not (null or "utf-8" or "utf8" or "gb18030" or "gbk"))
+        // The reader's own list of the encodings it knows, so the two cannot drift apart.
+        if (!CsvRecordReader.TryNormalizeEncoding(request.Encoding, out var encoding))
         {
             errors.Add("encoding", "utf-8, gb18030, or absent to detect it.");
         }

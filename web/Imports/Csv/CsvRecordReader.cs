@@ -221,25 +221,42 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static (Encoding Encoding, string Name)? Forced(string? encoding)
+    /// <summary>
+    /// The name of an encoding a caller may ask for, as the reader names it (<c>utf-8</c> or <c>gb18030</c>),
+    /// or null to detect it (null, blank or <c>auto</c>: a form's empty choice); false for a name the reader
+    /// does not know. <see cref="OpenAsync"/> itself takes only null for detection besides <c>auto</c>.
+    /// </summary>
+    public static bool TryNormalizeEncoding(string? encoding, out string? name)
+    {
+        var known = TryForced(string.IsNullOrWhiteSpace(encoding) ? null : encoding, out var forced);
+        name = forced?.Name;
+        return known;
+    }
+
+    private static (Encoding Encoding, string Name)? Forced(string? encoding) =>
+        TryForced(encoding, out var forced)
+            ? forced
+            : throw new ArgumentException($"Unknown encoding '{encoding}': use utf-8, gb18030, or null or 'auto' to detect it.", nameof(encoding));
+
+    private static bool TryForced(string? encoding, out (Encoding Encoding, string Name)? forced)
     {
         var name = encoding?.Trim();
+        forced = null;
         if (name is null || Is(name, "auto"))
         {
-            return null;
+            return true;
         }
 
         if (Is(name, Utf8Name) || Is(name, "utf8"))
         {
-            return (Utf8Replacing, Utf8Name);
+            forced = (Utf8Replacing, Utf8Name);
         }
-
-        if (Is(name, Gb18030Name) || Is(name, "gbk"))
+        else if (Is(name, Gb18030Name) || Is(name, "gbk"))
         {
-            return (Gb18030Replacing, Gb18030Name);
+            forced = (Gb18030Replacing, Gb18030Name);
         }
 
-        throw new ArgumentException($"Unknown encoding '{encoding}': use utf-8, gb18030, or null or 'auto' to detect it.", nameof(encoding));
+        return forced is not null;
 
         static bool Is(string name, string known) => name.Equals(known, StringComparison.OrdinalIgnoreCase);
     }
