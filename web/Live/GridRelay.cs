@@ -144,12 +144,15 @@ public sealed partial class GridRelay(
     /// board: under load alerts were seconds late (docs/benchmarks.md). SignalR keeps each connection's
     /// messages in order.
     /// </summary>
-    private void Send(Task sending, string scope)
+    private void Send(Task sending, string scope) => WithoutWaiting(sending, logger, scope, LogSendFailed);
+
+    /// <summary>Lets a SignalR send go on by itself; a failure is logged by <paramref name="failed"/> with <paramref name="subject"/>.</summary>
+    public static void WithoutWaiting(Task sending, ILogger logger, string subject, Action<ILogger, Exception, string> failed)
     {
         if (!sending.IsCompletedSuccessfully)
         {
             sending.ContinueWith(
-                t => LogSendFailed(logger, t.Exception!, scope),
+                t => failed(logger, t.Exception!, subject),
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);

@@ -84,16 +84,8 @@ public sealed partial class ImportRelay(IGrainFactory grains, IHubContext<GridHu
 
     public Task OnProgressAsync(ImportJob progress)
     {
-        var sending = hub.Clients.Group(GroupName(progress.ImportId)).import(progress);
-        if (!sending.IsCompletedSuccessfully)
-        {
-            sending.ContinueWith(
-                t => LogRelayFailed(logger, t.Exception!, progress.ImportId),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-
+        // As the scope relay: observer calls come one at a time, so no watcher's socket may hold the next.
+        GridRelay.WithoutWaiting(hub.Clients.Group(GroupName(progress.ImportId)).import(progress), logger, progress.ImportId, LogRelayFailed);
         return Task.CompletedTask;
     }
 
