@@ -39,6 +39,13 @@ public static class ImportsApi
         ? role is Role.PsychTeacher or Role.Admin
         : role == Role.Admin;
 
+    /// <summary>
+    /// The job as it stands: while it runs, the progress its grain has (the store's is saved only every few
+    /// seconds); once ended, or before it starts, what the store holds.
+    /// </summary>
+    public static ImportJob Latest(ImportJob stored, ImportJob? live) =>
+        stored.State == ImportState.Running && live is not null ? live : stored;
+
     /// <summary>An import is seen by whoever created it, and by any Admin.</summary>
     public static bool CanSee(Caller caller, ImportJob job) => caller.Role == Role.Admin || caller.UserId == job.CreatedBy;
 
@@ -102,13 +109,7 @@ public static class ImportsApi
             return NotFound(id);
         }
 
-        // While it runs, the grain has progress newer than the store's (saved every few seconds).
-        if (job.State == ImportState.Running && await grains.Import(id).GetAsync() is { } live)
-        {
-            job = live;
-        }
-
-        return TypedResults.Ok(job);
+        return TypedResults.Ok(job.State == ImportState.Running ? Latest(job, await grains.Import(id).GetAsync()) : job);
     }
 
     private static async Task<Results<Ok<ImportJob>, ValidationProblem, ProblemHttpResult>> UploadAsync(

@@ -53,10 +53,7 @@ public sealed class GridHub(GridRelay relay, ImportRelay imports, IImportStore i
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, ImportRelay.GroupName(importId));
-        var latest = await imports.WatchAsync(Context.ConnectionId, importId);
-
-        // The store holds the final state once the import ends; the grain holds the latest while it runs.
-        return latest is { } live && !job.IsFinished ? live : job;
+        return ImportsApi.Latest(job, await imports.WatchAsync(Context.ConnectionId, importId));
     }
 
     public async Task UnwatchImport(string importId)
