@@ -12,7 +12,7 @@ namespace MonitorGrid.Web.Imports;
 public static partial class RosterRowErrors
 {
     /// <summary>Maps each field error to the row that brought its entry and the column it came from.</summary>
-    public static Dictionary<int, List<RowError>> ByRow(
+    private static Dictionary<int, List<RowError>> ByRow(
         ValidationErrors errors, CsvHeader header, Func<string, int, int?> rowOf, IReadOnlyDictionary<string, CsvColumn> columns)
     {
         var byRow = new Dictionary<int, List<RowError>>();
@@ -35,6 +35,35 @@ public static partial class RosterRowErrors
         }
 
         return byRow;
+    }
+
+    /// <summary>
+    /// Refuses, in the import, the rows the roster API's errors point at, and answers them; the caller takes
+    /// them out of its chunk and checks the rest again. When no error can be pinned on a row, or on the last
+    /// round, every row still in <paramref name="aliveRows"/> is refused rather than guessed at, and the
+    /// answer is null: the chunk is done.
+    /// </summary>
+    public static IReadOnlySet<int>? RefuseRows(
+        ImportContext context, ValidationErrors errors, Func<string, int, int?> rowOf, IReadOnlyDictionary<string, CsvColumn> columns,
+        IEnumerable<int> aliveRows, bool lastRound)
+    {
+        var byRow = ByRow(errors, context.Header, rowOf, columns);
+        if (byRow.Count == 0 || lastRound)
+        {
+            foreach (var row in aliveRows)
+            {
+                context.Failed(row, null, "无法导入：" + Translate(errors.First));
+            }
+
+            return null;
+        }
+
+        foreach (var rowErrors in byRow.Values)
+        {
+            context.Failed(rowErrors);
+        }
+
+        return byRow.Keys.ToHashSet();
     }
 
     /// <summary>The roster API's message in Chinese, or as it is when it is not one of the known forms.</summary>

@@ -103,23 +103,13 @@ public sealed class StaffImport(RosterWriter writer, IGrainFactory grains) : IIm
                 return;
             }
 
-            var byRow = RosterRowErrors.ByRow(errors, context.Header, (list, index) => list == "staff" && index < alive.Count ? alive[index].Row : null, FieldColumns);
-            if (byRow.Count == 0 || round == Rounds)
+            int? RowOf(string list, int index) => list == "staff" && index < alive.Count ? alive[index].Row : null;
+            if (RosterRowErrors.RefuseRows(context, errors, RowOf, FieldColumns, alive.Select(a => a.Row), round == Rounds) is not { } refused)
             {
-                foreach (var (row, _) in alive)
-                {
-                    context.Failed(row, null, "无法导入：" + RosterRowErrors.Translate(errors.First));
-                }
-
                 return;
             }
 
-            foreach (var rowErrors in byRow.Values)
-            {
-                context.Failed(rowErrors);
-            }
-
-            alive.RemoveAll(a => byRow.ContainsKey(a.Row));
+            alive.RemoveAll(a => refused.Contains(a.Row));
         }
     }
 

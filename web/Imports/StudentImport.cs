@@ -200,24 +200,12 @@ public sealed class StudentImport(RosterWriter writer, IGridJournal journal, IGr
                 _ => null,
             };
 
-            var byRow = RosterRowErrors.ByRow(errors, context.Header, RowOf, FieldColumns);
-            if (byRow.Count == 0 || round == Rounds)
+            if (RosterRowErrors.RefuseRows(context, errors, RowOf, FieldColumns, alive.Select(p => p.Row), round == Rounds) is not { } refused)
             {
-                // Nothing could be pinned on a row (or the rounds ran out): refuse the rest rather than guess.
-                foreach (var parsed in alive)
-                {
-                    context.Failed(parsed.Row, null, "无法导入：" + RosterRowErrors.Translate(errors.First));
-                }
-
                 return;
             }
 
-            foreach (var (row, rowErrors) in byRow)
-            {
-                context.Failed(rowErrors);
-            }
-
-            alive.RemoveAll(p => byRow.ContainsKey(p.Row));
+            alive.RemoveAll(p => refused.Contains(p.Row));
         }
     }
 
