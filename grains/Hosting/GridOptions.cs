@@ -100,3 +100,23 @@ public sealed class FollowUpOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan MentoringEvery { get; set; } = TimeSpan.FromDays(30);
 }
+
+/// <summary>How a node treats the database schema at start (the <c>Grid:Schema</c> section).</summary>
+public sealed class SchemaOptions
+{
+    public const string Section = "Grid:Schema";
+
+    /// <summary>
+    /// Apply missing migrations while starting (the default, for one machine). False where a migration job runs
+    /// once per rollout (Kubernetes): the node then waits until the job has applied every migration it knows.
+    /// </summary>
+    public bool ApplyAtStart { get; set; } = true;
+
+    /// <summary>How long start-up waits for the database to answer before it fails.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Without <see cref="ApplyAtStart"/>: how long start-up waits for the migration job.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MonitorGrid.Persistence;
 using Microsoft.Extensions.Options;
+using System.Net;
 using Orleans.Configuration;
 
 namespace MonitorGrid.Hosting;
@@ -12,6 +13,13 @@ namespace MonitorGrid.Hosting;
 public static class GridSiloExtensions
 {
     public const string ConnectionStringName = "MonitorGrid";
+
+    public const string DefaultClusterId = "monitorgrid";
+
+    public const string DefaultServiceId = "monitorgrid";
+
+    /// <summary>The host's shutdown timeout unless <c>Orleans:ShutdownTimeout</c> says otherwise.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>True when no connection string is configured: everything lives in memory.</summary>
     public static bool IsInMemory(this IConfiguration configuration) =>
@@ -39,6 +47,10 @@ public static class GridSiloExtensions
         }
 
         builder.Services.AddMonitorGridGrainServices();
+
+        // Orleans guidance: give the silo time to hand its grains over; Kubernetes' grace period must be longer.
+        var shutdownTimeout = configuration.GetValue("Orleans:ShutdownTimeout", DefaultShutdownTimeout);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
         builder.UseOrleans(silo =>
         {
             var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
@@ -52,16 +64,39 @@ public static class GridSiloExtensions
 
             silo.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = configuration["Orleans:ClusterId"] ?? "monitorgrid";
+                o.ClusterId = FirstOf(configuration["Orleans:ClusterId"], configuration[PodEnvironment.ClusterId]) ?? DefaultClusterId;
 
                 // Part of every storage and reminder row: it must never change for a deployment.
-                o.ServiceId = configuration["Orleans:ServiceId"] ?? "monitorgrid";
+                o.ServiceId = FirstOf(configuration["Orleans:ServiceId"], configuration[PodEnvironment.ServiceId]) ?? DefaultServiceId;
             });
-            silo.ConfigureEndpoints(siloPort, gatewayPort);
+
+            // In a pod the silo is named after the pod and advertises the pod's address (never a Service's),
+            // listening on every address; elsewhere it advertises the machine's own address.
+            if (FirstOf(configuration[PodEnvironment.PodName]) is { } podName)
+            {
+                silo.Configure<SiloOptions>(o => o.SiloName = podName);
+            }
+
+            if (FirstOf(configuration[PodEnvironment.PodIp]) is { } podIp)
+            {
+                if (!IPAddress.TryParse(podIp, out var advertised))
+                {
+                    throw new InvalidOperationException($"{PodEnvironment.PodIp} is not an IP address: '{podIp}'.");
+                }
+
+                silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(siloPort, gatewayPort);
+            }
+
             silo.ConfigureMonitorGridPostgres(connectionString!);
         });
         return builder;
     }
+
+    private static string? FirstOf(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
     /// <summary>Grain storage for the in-memory mode (also what the test clusters use).</summary>
     public static ISiloBuilder ConfigureMonitorGridGrains(this ISiloBuilder silo)
@@ -97,6 +132,7 @@ public static class GridSiloExtensions
         services.AddOptions<GridOptions>().BindConfiguration(GridOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RiskModelOptions>().BindConfiguration(RiskModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SlaOptions>().BindConfiguration(SlaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SchemaOptions>().BindConfiguration(SchemaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }

@@ -56,7 +56,8 @@ public static class PostgresSiloExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.TryAddSingleton<SchemaMigrator>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaMigrationService>());
+        services.TryAddSingleton<SchemaMigrationService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaMigrationService>(sp => sp.GetRequiredService<SchemaMigrationService>()));
         return services;
     }
 }

@@ -77,6 +77,21 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         }
     }
 
+    /// <summary>
+    /// The migrations this build knows that the database has not recorded yet, in order; all of them when the
+    /// bookkeeping table does not exist. Reads only: a node that leaves migrating to a job asks this.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken)
+    {
+        var migrations = Discover(typeof(SchemaMigrator).Assembly);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var probe = new NpgsqlCommand("SELECT to_regclass('grid_schema_migrations') IS NOT NULL", connection);
+        var applied = (bool)(await probe.ExecuteScalarAsync(cancellationToken))!
+            ? await AppliedVersionsAsync(connection, cancellationToken)
+            : [];
+        return [.. migrations.Where(m => !applied.Contains(m.Version)).Select(m => m.Name)];
+    }
+
     /// <summary>The migrations embedded in <paramref name="assembly"/>, ordered by version.</summary>
     internal static IReadOnlyList<Migration> Discover(Assembly assembly)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using MonitorGrid.Hosting;
 using MonitorGrid.Persistence;
 using Npgsql;
 
@@ -105,7 +106,7 @@ public sealed class SchemaMigrationTests(PostgresServer postgres)
         var unreachable = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = FreePorts.Next(), Timeout = 1 };
         await using var dataSource = NpgsqlDataSource.Create(unreachable.ConnectionString);
         var service = new SchemaMigrationService(
-            Migrator(dataSource), NullLogger<SchemaMigrationService>.Instance, TimeSpan.FromSeconds(2), TimeProvider.System);
+            Migrator(dataSource), NullLogger<SchemaMigrationService>.Instance, new SchemaOptions { StartupTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => service.StartingAsync(CancellationToken.None));
 
@@ -119,11 +120,49 @@ public sealed class SchemaMigrationTests(PostgresServer postgres)
         var starting = late.InitializeAsync();
         await using var dataSource = NpgsqlDataSource.Create(late.ConnectionStringFor("postgres"));
         var service = new SchemaMigrationService(
-            Migrator(dataSource), NullLogger<SchemaMigrationService>.Instance, TimeSpan.FromSeconds(60), TimeProvider.System);
+            Migrator(dataSource), NullLogger<SchemaMigrationService>.Instance, new SchemaOptions(), TimeProvider.System);
 
         await Task.WhenAll(starting, service.StartingAsync(CancellationToken.None));
 
         Assert.Equal(SchemaMigrator.Discover(typeof(SchemaMigrator).Assembly).Select(m => m.Name), await RecordedAsync(dataSource));
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_migrating_to_a_job_waits_until_the_job_has_applied_every_migration()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var node = new SchemaMigrationService(
+            Migrator(dataSource), NullLogger<SchemaMigrationService>.Instance, new SchemaOptions { ApplyAtStart = false }, TimeProvider.System);
+        var known = SchemaMigrator.Discover(typeof(SchemaMigrator).Assembly).Select(m => m.Name).ToList();
+        Assert.Equal(known, await Migrator(dataSource).PendingAsync(CancellationToken.None));
+
+        var waiting = node.StartingAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(waiting.IsCompleted, "The node started before any migration was applied.");
+        Assert.Equal(known, await Migrator(dataSource).PendingAsync(CancellationToken.None));
+
+        // The job (here: the migrator that `silo migrate` runs) applies them; the node then goes on.
+        await Migrator(dataSource).MigrateAsync(CancellationToken.None);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(await Migrator(dataSource).PendingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_node_waiting_for_a_migration_job_that_never_runs_fails_its_start_with_the_reason()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var node = new SchemaMigrationService(
+            Migrator(dataSource), NullLogger<SchemaMigrationService>.Instance,
+            new SchemaOptions { ApplyAtStart = false, WaitTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartingAsync(CancellationToken.None));
+
+        Assert.Contains("migration job", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            SchemaMigrator.Discover(typeof(SchemaMigrator).Assembly).Count,
+            (await Migrator(dataSource).PendingAsync(CancellationToken.None)).Count);
     }
 
     private static SchemaMigrator Migrator(NpgsqlDataSource dataSource) => new(dataSource, NullLogger<SchemaMigrator>.Instance);

@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using MonitorGrid.Grains;
 using MonitorGrid.Hosting;
-using Npgsql;
 using MonitorGrid.Web.Api;
 using MonitorGrid.Web.Audit;
 using MonitorGrid.Web.Auth;
@@ -22,8 +19,6 @@ namespace MonitorGrid.Web.Hosting;
 
 public static class WebExtensions
 {
-    private const string ReadyTag = "ready";
-
     /// <summary>Everything the web host adds on top of its co-hosted silo.</summary>
     public static WebApplicationBuilder AddMonitorGridWeb(this WebApplicationBuilder builder)
     {
@@ -74,7 +69,7 @@ public static class WebExtensions
                 {
                     ValidIssuer = auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
-                    IssuerSigningKey = keys.Key,
+                    IssuerSigningKeys = keys.ValidationKeys,
                     NameClaimType = Caller.SubjectClaim,
                     RoleClaimType = Caller.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
@@ -114,13 +109,8 @@ public static class WebExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GridSeeder>());
         services.AddHostedService<ObserverSimulator>();
 
-        services.AddHealthChecks()
-            .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag])
-            .AddCheck<SeededHealthCheck>("seeded", tags: [ReadyTag]);
-        if (!builder.Configuration.IsInMemory())
-        {
-            services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);
-        }
+        services.AddMonitorGridHealthChecks(builder.Configuration)
+            .AddCheck<SeededHealthCheck>("seeded", tags: [GridHealth.ReadyTag]);
         return builder;
     }
 
@@ -161,47 +151,8 @@ public static class WebExtensions
         app.MapHub<GridHub>("/hubs/grid");
         app.MapOpenApi();
 
-        // Liveness is local: it never depends on storage or the cluster.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        app.MapMonitorGridHealth();
         return app;
-    }
-
-    /// <summary>Ready when a grain call round-trips through the silo.</summary>
-    private sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                await grains.City().GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return HealthCheckResult.Unhealthy("The silo did not answer.", ex);
-            }
-        }
-    }
-
-    /// <summary>Ready only while PostgreSQL answers.</summary>
-    private sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(3));
-                await using var command = db.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(timeout.Token);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return HealthCheckResult.Unhealthy("PostgreSQL did not answer.", ex);
-            }
-        }
     }
 
     /// <summary>Ready once start-up seeding (the admin account, the demo city) is done.</summary>
