@@ -8,8 +8,14 @@ public sealed class AuthOptions
     public const string Section = "Auth";
 
     /// <summary>The HMAC signing key (at least 32 characters). In demo mode a random key is made at start.</summary>
-    [MinLength(32)]
+    [MinLength(SigningKeyProvider.MinimumKeyLength)]
     public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// Keys being rotated out: tokens they signed are still accepted until they expire, new tokens are signed
+    /// with <see cref="SigningKey"/> only (docs/operations.md, "Rotate the signing key").
+    /// </summary>
+    public List<string> PreviousSigningKeys { get; set; } = [];
 
     [Required] public string Issuer { get; set; } = "monitorgrid";
 

@@ -55,9 +55,25 @@ public sealed class SigningKeyProvider
         {
             Key = new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(configured));
         }
+
+        var previous = options.Value.PreviousSigningKeys.Where(k => !string.IsNullOrEmpty(k)).ToList();
+        if (previous.Find(k => k.Length < MinimumKeyLength) is not null)
+        {
+            throw new OptionsValidationException(AuthOptions.Section, typeof(AuthOptions),
+                [$"Every Auth:PreviousSigningKeys entry must be at least {MinimumKeyLength} characters long."]);
+        }
+
+        ValidationKeys = [Key, .. previous.Select(k => new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(k)))];
     }
 
+    /// <summary>The shortest key accepted, as <see cref="AuthOptions.SigningKey"/> requires.</summary>
+    public const int MinimumKeyLength = 32;
+
+    /// <summary>The key new tokens are signed with.</summary>
     public SymmetricSecurityKey Key { get; }
+
+    /// <summary>The keys a presented token may be signed with: <see cref="Key"/> first, then the ones being rotated out.</summary>
+    public IReadOnlyList<SymmetricSecurityKey> ValidationKeys { get; }
 
     public bool IsEphemeral { get; }
 }
