@@ -1,7 +1,7 @@
 // The live hub: one SignalR connection per screen, watching one scope (or one import) at a time. After any
 // reconnect the scope or import is watched again and its snapshot replaces what the page shows, so nothing
 // missed while the connection was down stays missing.
-import { HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { current } from './session.js';
 
 const RETRY_MS = [0, 1000, 2000, 5000, 10000, 15000, 30000];
@@ -9,7 +9,13 @@ const RETRY_MS = [0, 1000, 2000, 5000, 10000, 15000, 30000];
 /** A connection to the grid's hub with the session's token that keeps trying for as long as the page is open. */
 function gridConnection() {
   return new HubConnectionBuilder()
-    .withUrl('/hubs/grid', { accessTokenFactory: () => current()?.token ?? '' })
+    // WebSockets straight away, without the negotiate round trip: behind a Kubernetes Service the negotiate
+    // request and the connection may reach different web nodes, and no node keeps sticky sessions.
+    .withUrl('/hubs/grid', {
+      accessTokenFactory: () => current()?.token ?? '',
+      skipNegotiation: true,
+      transport: HttpTransportType.WebSockets,
+    })
     // Keep trying for as long as the page is open: a wall screen must come back by itself.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (c) => RETRY_MS[Math.min(c.previousRetryCount, RETRY_MS.length - 1)] })
     .configureLogging(LogLevel.None)
