@@ -43,27 +43,12 @@ public static partial class Screenshots
 
         if (UpdateDocs)
         {
-            var docs = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+            var docs = Path.Combine(RepositoryPaths.Root(), "docs", "screenshots");
             Directory.CreateDirectory(docs);
             await File.WriteAllBytesAsync(Path.Combine(docs, name + ".png"), png);
         }
 
         return file;
-    }
-
-    /// <summary>The folder holding <c>MonitorGrid.sln</c>, found upwards from the test output folder.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "MonitorGrid.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"{UpdateVariable}=1 but no folder above {AppContext.BaseDirectory} holds MonitorGrid.sln: run the tests from the repository.");
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

@@ -67,6 +67,13 @@ internal sealed class DurableCity
     /// <summary>Every aggregate's counts equal a recount of <c>grid_student_status</c>, and every student's tier equals its row.</summary>
     public async Task AssertCountsMatchProjectionAsync(DurableGridHost host, string connectionString)
     {
+        using var admin = await host.AdminClientAsync();
+        await AssertCountsMatchProjectionAsync(admin, connectionString);
+    }
+
+    /// <summary>As <see cref="AssertCountsMatchProjectionAsync(DurableGridHost, string)"/>, read through <paramref name="admin"/>.</summary>
+    public async Task AssertCountsMatchProjectionAsync(HttpClient admin, string connectionString)
+    {
         var rows = await Sql.RowsAsync(connectionString, "SELECT student_id, class_id, school_id, district_id, tier FROM grid_student_status");
         var tiers = rows.ToDictionary(r => (string)r[0]!, r => (Tier)(short)r[4]!, StringComparer.Ordinal);
         Assert.Equal(Students.Order(StringComparer.Ordinal), tiers.Keys.Order(StringComparer.Ordinal));
@@ -74,7 +81,6 @@ internal sealed class DurableCity
         TierCounts Recount(Func<object?[], bool> below) =>
             rows.Where(below).Aggregate(TierCounts.Zero, (counts, r) => counts.With((Tier)(short)r[4]!, 1));
 
-        using var admin = await host.AdminClientAsync();
         foreach (var scope in AggregateScopes)
         {
             var id = scope.Contains(':', StringComparison.Ordinal) ? scope[(scope.IndexOf(':', StringComparison.Ordinal) + 1)..] : null;
@@ -106,6 +112,12 @@ internal sealed class DurableCity
     public async Task CreateAsync(DurableGridHost host)
     {
         using var admin = await host.AdminClientAsync();
+        await CreateAsync(admin);
+    }
+
+    /// <summary>PUTs the whole roster through <paramref name="admin"/> and insists that it is accepted.</summary>
+    public async Task CreateAsync(HttpClient admin)
+    {
         var response = await admin.PutAsJsonAsync("/api/roster", new
         {
             districts = Districts.Select(id => new { id, name = $"{id} 区" }),

@@ -66,6 +66,27 @@ public sealed class BoardClient : IAsyncDisposable
 
     public Task UnwatchAsync(string scope) => Connection.InvokeAsync("Unwatch", scope);
 
+    /// <summary>How many times <see cref="ResyncAsync"/> ran (the screens resync after every reconnect).</summary>
+    public int Resyncs { get; private set; }
+
+    /// <summary>
+    /// What a screen does after a reconnect: watch every scope again and take each snapshot as the scope's
+    /// latest status (recorded among <see cref="Statuses"/>), so nothing missed while away stays missing.
+    /// </summary>
+    public async Task ResyncAsync(IEnumerable<string> scopes)
+    {
+        foreach (var scope in scopes)
+        {
+            _statuses.Enqueue((DateTimeOffset.UtcNow, await WatchAsync(scope)));
+        }
+
+        Resyncs++;
+        _signal.Release();
+    }
+
+    /// <summary>The latest status received for <paramref name="scope"/> (a message or a resync's snapshot), or null.</summary>
+    public ScopeStatus? Latest(string scope) => _statuses.LastOrDefault(s => s.Status.Scope == scope).Status;
+
     /// <summary>Waits until <paramref name="condition"/> holds over what was received, or fails after the timeout.</summary>
     public async Task WaitUntilAsync(Func<BoardClient, bool> condition, TimeSpan? timeout = null, string? what = null)
     {
