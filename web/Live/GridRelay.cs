@@ -6,13 +6,14 @@ namespace MonitorGrid.Web.Live;
 /// <summary>
 /// One per web node: subscribes as a grain observer to every scope some connection here watches, and
 /// fans what the grains push out to SignalR groups. Subscriptions are renewed at half their expiry,
-/// and every renewal also pushes a fresh snapshot so that a push lost in between is made good.
+/// and when a node leaves (<see cref="RenewingRelay"/>); every renewal also pushes a fresh snapshot so that a
+/// push lost in between is made good.
 /// </summary>
 public sealed partial class GridRelay(
     IGrainFactory grains,
     IHubContext<GridHub, IGridClient> hub,
     IClusterMembershipService membership,
-    ILogger<GridRelay> logger) : BackgroundService, IScopeObserver
+    ILogger<GridRelay> logger) : RenewingRelay(membership, logger), IScopeObserver
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<Scope, HashSet<string>> _watchers = [];
@@ -146,71 +147,8 @@ public sealed partial class GridRelay(
     /// </summary>
     private void Send(Task sending, string scope) => WithoutWaiting(sending, logger, scope, LogSendFailed);
 
-    /// <summary>Lets a SignalR send go on by itself; a failure is logged by <paramref name="failed"/> with <paramref name="subject"/>.</summary>
-    public static void WithoutWaiting(Task sending, ILogger logger, string subject, Action<ILogger, Exception, string> failed)
-    {
-        if (!sending.IsCompletedSuccessfully)
-        {
-            sending.ContinueWith(
-                t => failed(logger, t.Exception!, subject),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-    }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(RenewPeriodicallyAsync(stoppingToken), RenewWhenANodeLeavesAsync(stoppingToken));
-
-    private async Task RenewPeriodicallyAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(ScopeSubscriptions.Expiry / 2);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            await RenewAllAsync();
-        }
-    }
-
-    /// <summary>
-    /// A node that leaves takes its activations, and with them the subscriptions they held: without this,
-    /// boards would hear nothing from the scopes that lived there (an escalation, say) until the next
-    /// periodic renewal, up to a minute later. Renewing reactivates them elsewhere and sends each board
-    /// a snapshot, which recovers what was pushed to nobody in between.
-    /// </summary>
-    private async Task RenewWhenANodeLeavesAsync(CancellationToken stoppingToken)
-    {
-        // Renew when a node starts to leave (its activations are going) and again when it is dead: an
-        // activation still closing on the leaving node can take a renewal with it.
-        var known = new Dictionary<SiloAddress, SiloStatus>();
-        try
-        {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
-            {
-                var leaving = new List<SiloAddress>();
-                foreach (var (silo, member) in snapshot.Members)
-                {
-                    if (known.TryGetValue(silo, out var before) && before != member.Status
-                        && member.Status is SiloStatus.ShuttingDown or SiloStatus.Stopping or SiloStatus.Dead)
-                    {
-                        leaving.Add(silo);
-                    }
-
-                    known[silo] = member.Status;
-                }
-
-                if (leaving.Count > 0)
-                {
-                    LogNodeLeft(logger, string.Join(", ", leaving.Select(s => $"{s} {known[s]}")));
-                    await RenewAllAsync();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task RenewAllAsync()
+    protected override async Task RenewAllAsync()
     {
         Scope[] scopes;
         lock (_watchers)
@@ -266,9 +204,6 @@ public sealed partial class GridRelay(
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Sending a live update of {Scope} to its boards failed")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string scope);
-
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Nodes left the cluster ({Silos}): renewing every live subscription")]
-    private static partial void LogNodeLeft(ILogger logger, string silos);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Renewing or ending the live subscription to {Scope} failed")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string scope);

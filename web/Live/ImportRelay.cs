@@ -7,8 +7,11 @@ namespace MonitorGrid.Web.Live;
 /// One per web node: watches the imports some connection here follows, through their grains, and passes
 /// their progress to the SignalR group of each. The node reading the file may be another one.
 /// </summary>
-public sealed partial class ImportRelay(IGrainFactory grains, IHubContext<GridHub, IGridClient> hub, ILogger<ImportRelay> logger)
-    : BackgroundService, IImportObserver
+public sealed partial class ImportRelay(
+    IGrainFactory grains,
+    IHubContext<GridHub, IGridClient> hub,
+    IClusterMembershipService membership,
+    ILogger<ImportRelay> logger) : RenewingRelay(membership, logger), IImportObserver
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HashSet<string>> _watchers = new(StringComparer.Ordinal);
@@ -85,37 +88,33 @@ public sealed partial class ImportRelay(IGrainFactory grains, IHubContext<GridHu
     public Task OnProgressAsync(ImportJob progress)
     {
         // As the scope relay: observer calls come one at a time, so no watcher's socket may hold the next.
-        GridRelay.WithoutWaiting(hub.Clients.Group(GroupName(progress.ImportId)).import(progress), logger, progress.ImportId, LogRelayFailed);
+        WithoutWaiting(hub.Clients.Group(GroupName(progress.ImportId)).import(progress), logger, progress.ImportId, LogRelayFailed);
         return Task.CompletedTask;
     }
 
-    /// <summary>Renews the subscriptions at half their expiry; a renewal also sends the latest progress.</summary>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Subscribes again to every import followed here; a renewal also sends the latest progress.</summary>
+    protected override async Task RenewAllAsync()
     {
-        using var timer = new PeriodicTimer(ScopeSubscriptions.Expiry / 2);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        string[] imports;
+        lock (_gate)
         {
-            string[] imports;
-            lock (_gate)
-            {
-                imports = [.. _watchers.Keys];
-            }
+            imports = [.. _watchers.Keys];
+        }
 
-            foreach (var importId in imports)
+        foreach (var importId in imports)
+        {
+            try
             {
-                try
+                var grain = grains.Import(importId);
+                await grain.SubscribeAsync(Reference);
+                if (await grain.GetAsync() is { } latest)
                 {
-                    var grain = grains.Import(importId);
-                    await grain.SubscribeAsync(Reference);
-                    if (await grain.GetAsync() is { } latest)
-                    {
-                        await OnProgressAsync(latest);
-                    }
+                    await OnProgressAsync(latest);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogRelayFailed(logger, ex, importId);
-                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRelayFailed(logger, ex, importId);
             }
         }
     }
