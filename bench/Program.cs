@@ -33,13 +33,13 @@ else
 }
 
 Console.WriteLine("· starting the grid (web host with co-hosted silo) in persistent mode");
-await using var grid = await GridProcess.StartAsync(connection, configuration);
+await using var grid = await BenchServer.StartAsync(connection);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4096, PooledConnectionLifetime = TimeSpan.FromHours(1) })
 {
     BaseAddress = grid.Address,
     Timeout = TimeSpan.FromMinutes(10),
 };
-var admin = await City.TokenAsync(http, "admin", GridProcess.AdminPassword);
+var admin = await City.TokenAsync(http, "admin", BenchServer.AdminPassword);
 await using var sampler = new Sampler(http, admin);
 sampler.Start();
 var results = new List<PhaseResult>();

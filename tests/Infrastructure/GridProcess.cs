@@ -18,9 +18,11 @@ public sealed class GridProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly Action<string>? _echo;
 
-    private GridProcess(string name, string project, int httpPort, int siloPort, int gatewayPort, Process process)
+    private GridProcess(string name, string project, int httpPort, int siloPort, int gatewayPort, Process process, Action<string>? echo)
     {
+        _echo = echo;
         Name = name;
         Project = project;
         HttpPort = httpPort;
@@ -48,8 +50,11 @@ public sealed class GridProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the web host (<paramref name="project"/> <c>web</c>) or the headless silo (<c>silo</c>) as <paramref name="name"/>.</summary>
-    public static GridProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the web host (<paramref name="project"/> <c>web</c>) or the headless silo (<c>silo</c>) as <paramref name="name"/>;
+    /// every line it writes is kept for <see cref="Tail"/> and also given to <paramref name="echo"/>.
+    /// </summary>
+    public static GridProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment, Action<string>? echo = null)
     {
         var httpPort = FreePorts.Next();
         var siloPort = FreePorts.Next();
@@ -66,7 +71,7 @@ public sealed class GridProcess : IAsyncDisposable
         start.Environment[PodEnvironment.PodName] = name;
         start.Environment[PodEnvironment.PodIp] = "127.0.0.1";
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var node = new GridProcess(name, project, httpPort, siloPort, gatewayPort, process);
+        var node = new GridProcess(name, project, httpPort, siloPort, gatewayPort, process, echo);
         process.OutputDataReceived += (_, e) => node.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
         process.Start();
@@ -191,6 +196,7 @@ public sealed class GridProcess : IAsyncDisposable
         }
 
         _output.Enqueue($"[{Name}] {line}");
+        _echo?.Invoke($"[{Name}] {line}");
         while (_output.Count > OutputLines && _output.TryDequeue(out _))
         {
         }
