@@ -47,6 +47,7 @@ public static class GridSiloExtensions
         }
 
         builder.Services.AddMonitorGridGrainServices();
+        builder.AddMonitorGridTelemetry();
 
         // Orleans guidance: give the silo time to hand its grains over; Kubernetes' grace period must be longer.
         var shutdownTimeout = configuration.GetValue("Orleans:ShutdownTimeout", DefaultShutdownTimeout);
