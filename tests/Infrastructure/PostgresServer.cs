@@ -132,6 +132,20 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
+    /// <summary>
+    /// <c>pg_dump --format=custom</c> of <paramref name="database"/> into <paramref name="file"/>, over TCP as a
+    /// client, the way docs/operations.md backs the grid up.
+    /// </summary>
+    public Task DumpAsync(string database, string file) =>
+        RunAsync(Binary("pg_dump"), [.. ClientArguments(database), "--format=custom", "--file", file], asPostgres: false);
+
+    /// <summary><c>pg_restore --no-owner</c> of <paramref name="file"/> into the (empty) <paramref name="database"/>.</summary>
+    public Task RestoreAsync(string database, string file) =>
+        RunAsync(Binary("pg_restore"), [.. ClientArguments(database), "--no-owner", "--exit-on-error", file], asPostgres: false);
+
+    private string[] ClientArguments(string database) =>
+        ["--host", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--username", Superuser, "--dbname", database];
+
     /// <summary>The server's log, for failure messages.</summary>
     public string ReadLog() => File.Exists(_logFile) ? File.ReadAllText(_logFile) : "";
 
