@@ -121,6 +121,8 @@ public static class WebExtensions
         services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ScreeningOptions>, ScreeningOptionsValidator>();
         services.AddSingleton<ImportRunner>();
+        services.AddSingleton<AbandonedImportReaper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AbandonedImportReaper>());
         services.AddSingleton<IImportProcessor, ScreeningImport>();
         services.AddSingleton<IImportProcessor, StudentImport>();
         services.AddSingleton<IImportProcessor, StaffImport>();

@@ -26,6 +26,17 @@ public sealed class ImportOptions
 
     /// <summary>How often progress and refused rows are saved while running.</summary>
     public TimeSpan SaveEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A running import not saved for this long has lost the node reading its file (a live one saves every
+    /// <see cref="SaveEvery"/>): it is marked failed, so that it does not show as running for ever.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often each web node looks for abandoned imports.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AbandonedCheckEvery { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>How an import's run ended, with the header problems when the file could not be used at all.</summary>

@@ -28,17 +28,25 @@ public interface IImportStore
 
     /// <summary>The refused rows in the order they were found.</summary>
     IAsyncEnumerable<RowError> ReadErrorsAsync(string importId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends, as <paramref name="fail"/> makes them, the running jobs nobody has saved for longer than
+    /// <paramref name="silence"/>: a live reader saves every few seconds, so the node reading the file is gone.
+    /// Returns the jobs as ended; a job saved meanwhile is left alone.
+    /// </summary>
+    Task<IReadOnlyList<ImportJob>> EndAbandonedAsync(TimeSpan silence, Func<ImportJob, ImportJob> fail, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The store of the in-memory demo mode.</summary>
-public sealed class InMemoryImportStore : IImportStore
+public sealed class InMemoryImportStore(TimeProvider time) : IImportStore
 {
     private readonly ConcurrentDictionary<string, ImportJob> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _savedAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<RowError>> _errors = new(StringComparer.Ordinal);
 
     public Task CreateAsync(ImportJob job, CancellationToken cancellationToken = default)
     {
-        _jobs[job.ImportId] = job;
+        Put(job);
         return Task.CompletedTask;
     }
 
@@ -48,7 +56,7 @@ public sealed class InMemoryImportStore : IImportStore
         {
             if (_jobs.TryGetValue(next.ImportId, out var current) && current.State == ImportState.Waiting)
             {
-                _jobs[next.ImportId] = next;
+                Put(next);
                 return Task.FromResult(true);
             }
 
@@ -58,12 +66,39 @@ public sealed class InMemoryImportStore : IImportStore
 
     public Task SaveAsync(ImportJob job, CancellationToken cancellationToken = default)
     {
-        _jobs[job.ImportId] = job;
+        lock (_jobs)
+        {
+            Put(job);
+        }
+
         return Task.CompletedTask;
     }
 
     public Task<ImportJob?> GetAsync(string importId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_jobs.GetValueOrDefault(importId));
+
+    public Task<IReadOnlyList<ImportJob>> EndAbandonedAsync(TimeSpan silence, Func<ImportJob, ImportJob> fail, CancellationToken cancellationToken = default)
+    {
+        var ended = new List<ImportJob>();
+        lock (_jobs)
+        {
+            var before = time.GetUtcNow() - silence;
+            foreach (var job in _jobs.Values.Where(j => j.State == ImportState.Running && _savedAt[j.ImportId] < before).ToList())
+            {
+                var failed = fail(job);
+                Put(failed);
+                ended.Add(failed);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<ImportJob>>(ended);
+    }
+
+    private void Put(ImportJob job)
+    {
+        _jobs[job.ImportId] = job;
+        _savedAt[job.ImportId] = time.GetUtcNow();
+    }
 
     public Task<IReadOnlyList<ImportJob>> ListAsync(string? createdBy, int count, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ImportJob>>([.. _jobs.Values
@@ -110,7 +145,7 @@ public sealed class PostgresImportStore(NpgsqlDataSource db) : IImportStore
     public async Task CreateAsync(ImportJob job, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "INSERT INTO grid_imports (import_id, kind, created_by, created_at, state, job) VALUES ($1, $2, $3, $4, $5, $6)");
+            "INSERT INTO grid_imports (import_id, kind, created_by, created_at, state, job, saved_at) VALUES ($1, $2, $3, $4, $5, $6, now())");
         command.Parameters.Add(new NpgsqlParameter { Value = job.ImportId });
         command.Parameters.Add(new NpgsqlParameter { Value = job.Kind.ToString() });
         command.Parameters.Add(new NpgsqlParameter { Value = job.CreatedBy });
@@ -122,7 +157,7 @@ public sealed class PostgresImportStore(NpgsqlDataSource db) : IImportStore
 
     public async Task<bool> TryLeaveWaitingAsync(ImportJob next, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("UPDATE grid_imports SET state = $2, job = $3 WHERE import_id = $1 AND state = 'Waiting'");
+        await using var command = db.CreateCommand("UPDATE grid_imports SET state = $2, job = $3, saved_at = now() WHERE import_id = $1 AND state = 'Waiting'");
         command.Parameters.Add(new NpgsqlParameter { Value = next.ImportId });
         command.Parameters.Add(new NpgsqlParameter { Value = next.State.ToString() });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(next, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -131,7 +166,7 @@ public sealed class PostgresImportStore(NpgsqlDataSource db) : IImportStore
 
     public async Task SaveAsync(ImportJob job, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("UPDATE grid_imports SET state = $2, job = $3 WHERE import_id = $1");
+        await using var command = db.CreateCommand("UPDATE grid_imports SET state = $2, job = $3, saved_at = now() WHERE import_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = job.ImportId });
         command.Parameters.Add(new NpgsqlParameter { Value = job.State.ToString() });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(job, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -194,6 +229,41 @@ public sealed class PostgresImportStore(NpgsqlDataSource db) : IImportStore
             yield return new RowError(
                 reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
         }
+    }
+
+    public async Task<IReadOnlyList<ImportJob>> EndAbandonedAsync(
+        TimeSpan silence, Func<ImportJob, ImportJob> fail, CancellationToken cancellationToken = default)
+    {
+        // The database's clock judges the silence: the nodes that saved and the one that looks may disagree.
+        var silent = new List<ImportJob>();
+        await using (var select = db.CreateCommand("SELECT job FROM grid_imports WHERE state = 'Running' AND saved_at < now() - $1"))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = silence });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                silent.Add(JsonSerializer.Deserialize<ImportJob>(reader.GetString(0), Json)!);
+            }
+        }
+
+        var ended = new List<ImportJob>();
+        foreach (var job in silent)
+        {
+            // Only if still silent: a reader that saved since (or another node ending it first) wins.
+            var failed = fail(job);
+            await using var update = db.CreateCommand(
+                "UPDATE grid_imports SET state = $2, job = $3, saved_at = now() WHERE import_id = $1 AND state = 'Running' AND saved_at < now() - $4");
+            update.Parameters.Add(new NpgsqlParameter { Value = failed.ImportId });
+            update.Parameters.Add(new NpgsqlParameter { Value = failed.State.ToString() });
+            update.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(failed, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            update.Parameters.Add(new NpgsqlParameter { Value = silence });
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                ended.Add(failed);
+            }
+        }
+
+        return ended;
     }
 
     private static JsonSerializerOptions CreateJsonOptions()
