@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MonitorGrid.Infrastructure;
@@ -36,10 +37,26 @@ public static class GridTelemetry
         }
 
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(
-                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName,
-                serviceInstanceId: builder.Configuration[PodEnvironment.PodName] ?? Environment.MachineName))
+            .ConfigureResource(resource => resource
+                .AddService(
+                    serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName,
+                    serviceInstanceId: builder.Configuration[PodEnvironment.PodName] ?? Environment.MachineName)
+                .AddAttributes(PodAttributes(builder.Configuration)))
             .WithMetrics(metrics => metrics.AddMeter([.. Meters]).AddOtlpExporter());
         return builder;
+    }
+
+    /// <summary>The pod's name and namespace as the Kubernetes semantic conventions name them, when set.</summary>
+    private static IEnumerable<KeyValuePair<string, object>> PodAttributes(IConfiguration configuration)
+    {
+        if (configuration[PodEnvironment.PodName] is { Length: > 0 } pod)
+        {
+            yield return new("k8s.pod.name", pod);
+        }
+
+        if (configuration[PodEnvironment.PodNamespace] is { Length: > 0 } ns)
+        {
+            yield return new("k8s.namespace.name", ns);
+        }
     }
 }

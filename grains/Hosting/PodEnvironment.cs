@@ -13,7 +13,7 @@ public static class PodEnvironment
     /// <summary>The pod's IP address (<c>status.podIP</c>): the address the silo advertises to the cluster.</summary>
     public const string PodIp = "POD_IP";
 
-    /// <summary>The pod's namespace (<c>metadata.namespace</c>), for logs.</summary>
+    /// <summary>The pod's namespace (<c>metadata.namespace</c>), named in exported telemetry.</summary>
     public const string PodNamespace = "POD_NAMESPACE";
 
     /// <summary>The Orleans cluster id (the pod label <c>orleans/clusterId</c>): silos with the same one form one cluster.</summary>

@@ -45,6 +45,8 @@ public sealed class TelemetryExportTests
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_SERVICE_NAME"] = "monitorgrid-web",
+            ["POD_NAME"] = "monitorgrid-web-7d9f-x2k4q",
+            ["POD_NAMESPACE"] = "monitorgrid-dev",
         }))
         {
             await web.InitializeAsync();
@@ -57,6 +59,10 @@ public sealed class TelemetryExportTests
             await Eventually.HoldsAsync(
                 () => Sent("monitorgrid.observations.applied") && Sent("monitorgrid-web"),
                 "the observation counter exported to the collector", TimeSpan.FromSeconds(30));
+
+            // The pod the figures come from is named the way the Kubernetes conventions name it.
+            Assert.True(Sent("k8s.pod.name") && Sent("monitorgrid-web-7d9f-x2k4q"), "the pod's name is not in the export");
+            Assert.True(Sent("k8s.namespace.name") && Sent("monitorgrid-dev"), "the pod's namespace is not in the export");
         }
 
         collector.Stop();
