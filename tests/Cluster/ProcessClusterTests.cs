@@ -46,7 +46,17 @@ public sealed class ProcessClusterTests(PostgresServer postgres, ITestOutputHelp
         var boards = new List<BoardClient>();
         var proxies = new List<ServiceProxy>();
         var clock = Stopwatch.StartNew();
-        void Log(string line) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {line}");
+        void Log(string line)
+        {
+            try
+            {
+                output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {line}");
+            }
+            catch (InvalidOperationException)
+            {
+                // A board's connection event after the test ended has nowhere to go.
+            }
+        }
         try
         {
             // The pods start first and wait for the schema; the migration job then runs once and they go on.
@@ -79,8 +89,8 @@ public sealed class ProcessClusterTests(PostgresServer postgres, ITestOutputHelp
             var proxyB = new ServiceProxy(b.HttpPort, a.HttpPort, c.HttpPort);
             var proxyC = new ServiceProxy(c.HttpPort, a.HttpPort, b.HttpPort);
             proxies.AddRange([proxyB, proxyC]);
-            var boardB = await BoardAsync(proxyB.Address, adminB, scopes);
-            var boardC = await BoardAsync(proxyC.Address, adminC, scopes);
+            var boardB = await BoardAsync(proxyB.Address, adminB, scopes, line => Log("board on B: " + line));
+            var boardC = await BoardAsync(proxyC.Address, adminC, scopes, line => Log("board on C: " + line));
             boards.AddRange([boardB, boardC]);
             Assert.Equal((1, 0), (proxyB.ConnectionsTo(b.HttpPort), proxyB.ConnectionsTo(a.HttpPort)));
             Assert.Equal((1, 0), (proxyC.ConnectionsTo(c.HttpPort), proxyC.ConnectionsTo(a.HttpPort)));
@@ -188,7 +198,8 @@ public sealed class ProcessClusterTests(PostgresServer postgres, ITestOutputHelp
                 }
             }
 
-            Log($"boards agree; the killed node's board resynced {victimBoard.Resyncs - resyncsBeforeKill} time(s) after the kill");
+            Log($"boards agree; the killed node's board resynced {victimBoard.Resyncs - resyncsBeforeKill} time(s) after the kill, "
+                + $"watching {victimBoard.WatchRetries} time(s) again while the cluster failed over");
             Assert.All(nodes.Where(n => n != victim), n => Assert.False(n.HasExited, $"{n.Name} exited:\n{n.Tail()}"));
         }
         catch
@@ -228,7 +239,7 @@ public sealed class ProcessClusterTests(PostgresServer postgres, ITestOutputHelp
     }
 
     /// <summary>A board as the UI opens it: WebSockets without negotiation, reconnecting for ever, resyncing every scope after each reconnect.</summary>
-    private static async Task<BoardClient> BoardAsync(Uri service, HttpClient signedIn, IReadOnlyList<string> scopes)
+    private static async Task<BoardClient> BoardAsync(Uri service, HttpClient signedIn, IReadOnlyList<string> scopes, Action<string> log)
     {
         var token = signedIn.DefaultRequestHeaders.Authorization!.Parameter!;
         var connection = new HubConnectionBuilder()
@@ -242,7 +253,17 @@ public sealed class ProcessClusterTests(PostgresServer postgres, ITestOutputHelp
             .AddJsonProtocol(o => MonitorGrid.Web.Infrastructure.GridJson.Configure(o.PayloadSerializerOptions))
             .Build();
         var board = new BoardClient(connection);
-        connection.Reconnected += _ => board.ResyncAsync(scopes);
+        connection.Reconnecting += error =>
+        {
+            log($"connection lost ({error?.GetType().Name}), reconnecting");
+            return Task.CompletedTask;
+        };
+        connection.Reconnected += async _ =>
+        {
+            log("reconnected, resyncing");
+            await board.ResyncAsync(scopes, retryEvery: TimeSpan.FromSeconds(2));
+            log($"resynced ({board.WatchRetries} watch(es) tried again)");
+        };
         await connection.StartAsync();
         await board.ResyncAsync(scopes);
         return board;

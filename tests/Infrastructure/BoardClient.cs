@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace MonitorGrid.Tests.Infrastructure;
@@ -70,19 +71,37 @@ public sealed class BoardClient : IAsyncDisposable
     public int Resyncs { get; private set; }
 
     /// <summary>
-    /// What a screen does after a reconnect: watch every scope again and take each snapshot as the scope's
-    /// latest status (recorded among <see cref="Statuses"/>), so nothing missed while away stays missing.
+    /// What a screen does after a reconnect (web/client/src/hub.js): watch every scope again and take each snapshot
+    /// as the scope's latest status (recorded among <see cref="Statuses"/>), so nothing missed while away stays
+    /// missing. A watch the cluster cannot answer yet (a node just died; not a refusal) is tried again every
+    /// <paramref name="retryEvery"/> while connected, as the UI does.
     /// </summary>
-    public async Task ResyncAsync(IEnumerable<string> scopes)
+    public async Task ResyncAsync(IEnumerable<string> scopes, TimeSpan? retryEvery = null)
     {
         foreach (var scope in scopes)
         {
-            _statuses.Enqueue((DateTimeOffset.UtcNow, await WatchAsync(scope)));
+            while (true)
+            {
+                try
+                {
+                    _statuses.Enqueue((DateTimeOffset.UtcNow, await WatchAsync(scope)));
+                    break;
+                }
+                catch (HubException ex) when (retryEvery is { } delay && !ex.Message.Contains("HubException:", StringComparison.Ordinal)
+                    && Connection.State == HubConnectionState.Connected)
+                {
+                    WatchRetries++;
+                    await Task.Delay(delay);
+                }
+            }
         }
 
         Resyncs++;
         _signal.Release();
     }
+
+    /// <summary>How many watches <see cref="ResyncAsync"/> had to try again.</summary>
+    public int WatchRetries { get; private set; }
 
     /// <summary>The latest status received for <paramref name="scope"/> (a message or a resync's snapshot), or null.</summary>
     public ScopeStatus? Latest(string scope) => _statuses.LastOrDefault(s => s.Status.Scope == scope).Status;

@@ -6,6 +6,16 @@ import { current } from './session.js';
 
 const RETRY_MS = [0, 1000, 2000, 5000, 10000, 15000, 30000];
 
+/** How long a screen waits before watching again after the cluster could not answer (a node just died). */
+export const WATCH_RETRY_MS = 2000;
+
+/**
+ * Whether a failed invocation is the server's refusal (a HubException: the scope is not allowed, does not exist),
+ * which no retry heals. Anything else is the cluster failing over (a node went away, its grains are moving):
+ * SignalR then says only that an unexpected error occurred, and watching again shortly succeeds.
+ */
+export const isRefusal = (error) => String(error?.message ?? '').includes('HubException:');
+
 /** A connection to the grid's hub with the session's token that keeps trying for as long as the page is open. */
 function gridConnection() {
   return new HubConnectionBuilder()
@@ -27,13 +37,15 @@ export class LiveScope {
    * @param {string} scope the scope to watch
    * @param {{ onSnapshot(status, resynced:boolean), onStatus?(status), onAlert?(event), onEscalation?(event), onCase?(event),
    *   onState(state), onError(error) }} handlers  (escalation and case are additions to the contract; a screen takes what it shows)
+   * @param connection the hub connection (a stand-in in the client's unit tests)
    */
-  constructor(scope, handlers) {
+  constructor(scope, handlers, connection = gridConnection()) {
     this.scope = scope;
     this.handlers = handlers;
     this.stopped = false;
     this.restartTimer = 0;
-    this.connection = gridConnection();
+    this.watchTimer = 0;
+    this.connection = connection;
     this.connection.on('status', (s) => { if (s.scope === this.scope) handlers.onStatus?.(s); });
     this.connection.on('alert', (e) => handlers.onAlert?.(e));
     this.connection.on('escalation', (e) => handlers.onEscalation?.(e));
@@ -63,20 +75,32 @@ export class LiveScope {
   }
 
   async watch(resynced) {
+    clearTimeout(this.watchTimer);
     try {
       const snapshot = await this.connection.invoke('Watch', this.scope);
       if (this.stopped) return;
       this.handlers.onSnapshot(snapshot, resynced);
       this.handlers.onState('connected');
     } catch (error) {
-      // A HubException (scope not allowed, unknown) will not heal by retrying.
-      this.handlers.onError(error);
+      if (this.stopped) return;
+      if (isRefusal(error)) {
+        this.handlers.onError(error);
+        return;
+      }
+
+      // Right after a node dies the scope's grain may not answer yet: a wall screen must not stay stale, so it
+      // watches again (and takes the snapshot) until the cluster answers, for as long as it is connected.
+      this.handlers.onState('reconnecting');
+      this.watchTimer = setTimeout(() => {
+        if (!this.stopped && this.connection.state === HubConnectionState.Connected) this.watch(true);
+      }, WATCH_RETRY_MS);
     }
   }
 
   async stop() {
     this.stopped = true;
     clearTimeout(this.restartTimer);
+    clearTimeout(this.watchTimer);
     try { await this.connection.stop(); } catch { /* already closed */ }
   }
 }
