@@ -111,13 +111,17 @@ export class LiveScope {
  * another import.
  */
 export class LiveImport {
-  /** @param {{ onJob(job), onState(state), onError(error) }} handlers */
-  constructor(handlers) {
+  /**
+   * @param {{ onJob(job), onState(state), onError(error) }} handlers
+   * @param connection the hub connection (a stand-in in the client's unit tests)
+   */
+  constructor(handlers, connection = gridConnection()) {
     this.handlers = handlers;
     this.importId = null;
     this.started = null;
     this.stopped = false;
-    this.connection = gridConnection();
+    this.watchTimer = 0;
+    this.connection = connection;
     this.connection.on('import', (job) => { if (!this.stopped && job.importId === this.importId) handlers.onJob(job); });
     this.connection.onreconnecting(() => handlers.onState('reconnecting'));
     this.connection.onreconnected(() => { if (this.importId) this.watch(this.importId); });
@@ -126,6 +130,7 @@ export class LiveImport {
 
   /** Watches importId (and no longer the import before); resolves when the hub answered or could not be reached. */
   async watch(importId) {
+    clearTimeout(this.watchTimer);
     const previous = this.importId;
     this.importId = importId;
     try {
@@ -144,13 +149,25 @@ export class LiveImport {
       if (this.connection.state === HubConnectionState.Disconnected) {
         this.started = null;
         this.handlers.onState('disconnected');
+        this.handlers.onError(error);
+        return;
       }
-      this.handlers.onError(error);
+      if (isRefusal(error)) {
+        this.handlers.onError(error);
+        return;
+      }
+
+      // Connected, but the cluster could not answer (the import's grain was on a node that just died).
+      this.handlers.onState('reconnecting');
+      this.watchTimer = setTimeout(() => {
+        if (!this.stopped && this.importId === importId && this.connection.state === HubConnectionState.Connected) this.watch(importId);
+      }, WATCH_RETRY_MS);
     }
   }
 
   async stop() {
     this.stopped = true;
+    clearTimeout(this.watchTimer);
     try { await this.connection.stop(); } catch { /* already closed */ }
   }
 }

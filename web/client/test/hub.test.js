@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubConnectionState } from '@microsoft/signalr';
-import { LiveScope, isRefusal, WATCH_RETRY_MS } from '../src/hub.js';
+import { LiveImport, LiveScope, isRefusal, WATCH_RETRY_MS } from '../src/hub.js';
 
 /** A hub connection that answers Watch from a queue of results (an Error is thrown, anything else returned). */
 function standIn(results) {
@@ -103,4 +103,27 @@ test('only HubExceptions count as refusals', () => {
   assert.equal(isRefusal(refused()), true);
   assert.equal(isRefusal(unexpected()), false);
   assert.equal(isRefusal(undefined), false);
+});
+
+test('an import watch the cluster could not answer is tried again; a refusal is not', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const job = { importId: 'imp-1', state: 'Running' };
+  const connection = standIn([unexpected(), job]);
+  const jobs = [];
+  const errors = [];
+  const live = new LiveImport({ onJob: (j) => jobs.push(j), onState() {}, onError: (e) => errors.push(e) }, connection);
+
+  await live.watch('imp-1');
+  t.mock.timers.tick(WATCH_RETRY_MS);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(jobs, [job]);
+  assert.equal(errors.length, 0);
+
+  const refusing = standIn([refused()]);
+  const other = new LiveImport({ onJob() {}, onState() {}, onError: (e) => errors.push(e) }, refusing);
+  await other.watch('imp-2');
+  t.mock.timers.tick(WATCH_RETRY_MS * 3);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(errors.length, 1);
+  assert.equal(refusing.calls.length, 1);
 });
