@@ -274,6 +274,18 @@ public sealed partial class ManifestTests
         }
     }
 
+    [Fact]
+    public void In_prod_the_silo_and_web_pods_spread_over_machines()
+    {
+        foreach (var deployment in Of(Render("prod"), "Deployment"))
+        {
+            var spread = Kustomize.PodSpec(deployment).List("topologySpreadConstraints").Cast<Map>().ToList();
+            Assert.Contains(spread, c => c.Text("topologyKey") == "kubernetes.io/hostname"
+                && Selects(Labels(c.Child("labelSelector").Child("matchLabels")), PodLabels(deployment))
+                && Labels(c.Child("labelSelector").Child("matchLabels")).Count > 1);
+        }
+    }
+
     private static List<Map> Render(string overlay) => Kustomize.Render(Path.Combine(K8s, "overlays", overlay));
 
     private static IEnumerable<Map> Of(IEnumerable<Map> objects, string kind) => objects.Where(o => o.Text("kind") == kind);
