@@ -91,6 +91,9 @@ public sealed partial class ManifestTests
         var autoscaled = Of(objects, "HorizontalPodAutoscaler").Select(h => h.Child("spec").Child("scaleTargetRef")).ToList();
         Assert.Equal([("Deployment", "monitorgrid-web")], autoscaled.Select(t => (t.Text("kind"), t.Text("name"))));
         var hpa = Of(objects, "HorizontalPodAutoscaler").Single().Child("spec");
+
+        // The autoscaler owns the web's count: a number in the Deployment would reset it at every apply.
+        Assert.Null(Of(objects, "Deployment").Single(d => d.Name == "monitorgrid-web").Child("spec").TextOrNull("replicas"));
         Assert.True(int.Parse(hpa.Text("minReplicas"), CultureInfo.InvariantCulture) <= int.Parse(hpa.Text("maxReplicas"), CultureInfo.InvariantCulture));
         var budgets = Of(objects, "PodDisruptionBudget").Select(p => Labels(p.Child("spec").Child("selector").Child("matchLabels"))).ToList();
         foreach (var deployment in Of(objects, "Deployment"))
@@ -156,7 +159,7 @@ public sealed partial class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Rollouts_never_drop_a_pod_first_and_a_stopping_silo_gets_longer_than_its_shutdown_timeout(string overlay)
+    public void Rollouts_never_drop_a_pod_first_and_a_stopping_silo_gets_longer_than_its_pause_and_shutdown_timeout(string overlay)
     {
         foreach (var deployment in Of(Render(overlay), "Deployment"))
         {
@@ -166,7 +169,10 @@ public sealed partial class ManifestTests
             var container = Kustomize.Containers(deployment).Single();
             var shutdown = TimeSpan.Parse(Env(container, "Orleans__ShutdownTimeout") ?? "", CultureInfo.InvariantCulture);
             var grace = TimeSpan.FromSeconds(Seconds(Kustomize.PodSpec(deployment), "terminationGracePeriodSeconds", 30));
-            Assert.True(grace > shutdown, $"{deployment.Name}: grace {grace} is not longer than the shutdown timeout {shutdown}");
+            var pause = container.ChildOrNull("lifecycle")?.ChildOrNull("preStop")?.ChildOrNull("exec")?.List("command") is [ "sleep", string seconds ]
+                ? TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture))
+                : TimeSpan.Zero;
+            Assert.True(grace > pause + shutdown, $"{deployment.Name}: grace {grace} is not longer than the preStop pause {pause} and the shutdown timeout {shutdown}");
         }
     }
 
