@@ -112,12 +112,7 @@ public sealed class ScriptTests : IDisposable
             esac
             """);
 
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root(), "scripts", script), .. arguments])
-        {
-            WorkingDirectory = _work,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root(), "scripts", script), .. arguments]) { WorkingDirectory = _work };
         start.Environment["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         start.Environment["STAND_IN_LOG"] = log;
         start.Environment["STAND_IN_APPLIED"] = Path.Combine(_work, "applied.yaml");
@@ -127,12 +122,9 @@ public sealed class ScriptTests : IDisposable
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var result = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(1));
         var lines = File.ReadAllLines(log).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        return (process.ExitCode, lines, await stdout + await stderr);
+        return (result.ExitCode, lines, result.All);
     }
 
     /// <summary>The kustomization the deploy script applied, rendered from where it made it (inside <c>k8s/</c>).</summary>

@@ -89,12 +89,8 @@ public sealed class GridProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await output + await error);
+        var result = await ChildProcess.RunAsync(start, timeout);
+        return (result.ExitCode, result.All);
     }
 
     /// <summary>Polls <c>/health/ready</c> until it answers 200; fails at once, with the node's output, if the process ends.</summary>

@@ -168,14 +168,7 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
     private async Task RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres)
     {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _root,
-        };
+        var start = new ProcessStartInfo { WorkingDirectory = _root };
         if (asPostgres && AsRoot)
         {
             start.FileName = "runuser";
@@ -194,26 +187,12 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} did not finish in {CommandTimeout}.");
-        }
-
-        if (process.ExitCode != 0)
+        var result = await ChildProcess.RunAsync(start, CommandTimeout);
+        if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n" +
-                $"{await stdout}\n{await stderr}\n{ReadLog()}");
+                $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} exited with {result.ExitCode}:\n" +
+                $"{result.Output}\n{result.Error}\n{ReadLog()}");
         }
     }
 }

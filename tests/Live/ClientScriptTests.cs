@@ -14,18 +14,8 @@ public sealed class ClientScriptTests
         var client = Path.Combine(RepositoryPaths.Root(), "web", "client");
         Assert.True(Directory.Exists(Path.Combine(client, "node_modules", "@microsoft", "signalr")),
             "web/client/node_modules is missing: build the web project with its client (the README's test command does).");
-        var start = new ProcessStartInfo("node", ["--test", "test/"])
-        {
-            WorkingDirectory = client,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var errors = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        var text = await output + await errors;
+        var node = await ChildProcess.RunAsync(new ProcessStartInfo("node", ["--test", "test/"]) { WorkingDirectory = client }, TimeSpan.FromMinutes(2));
+        var text = node.All;
 
         Assert.True(node.ExitCode == 0, text);
         Assert.Matches(@"# pass [1-9]", text);
