@@ -158,18 +158,14 @@ public sealed class PostgresImportStore(NpgsqlDataSource db) : IImportStore
     public async Task<bool> TryLeaveWaitingAsync(ImportJob next, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("UPDATE grid_imports SET state = $2, job = $3, saved_at = now() WHERE import_id = $1 AND state = 'Waiting'");
-        command.Parameters.Add(new NpgsqlParameter { Value = next.ImportId });
-        command.Parameters.Add(new NpgsqlParameter { Value = next.State.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(next, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        AddJob(command, next);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task SaveAsync(ImportJob job, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("UPDATE grid_imports SET state = $2, job = $3, saved_at = now() WHERE import_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = job.ImportId });
-        command.Parameters.Add(new NpgsqlParameter { Value = job.State.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(job, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        AddJob(command, job);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -253,9 +249,7 @@ public sealed class PostgresImportStore(NpgsqlDataSource db) : IImportStore
             var failed = fail(job);
             await using var update = db.CreateCommand(
                 "UPDATE grid_imports SET state = $2, job = $3, saved_at = now() WHERE import_id = $1 AND state = 'Running' AND saved_at < now() - $4");
-            update.Parameters.Add(new NpgsqlParameter { Value = failed.ImportId });
-            update.Parameters.Add(new NpgsqlParameter { Value = failed.State.ToString() });
-            update.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(failed, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            AddJob(update, failed);
             update.Parameters.Add(new NpgsqlParameter { Value = silence });
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
@@ -264,6 +258,14 @@ public sealed class PostgresImportStore(NpgsqlDataSource db) : IImportStore
         }
 
         return ended;
+    }
+
+    /// <summary>Parameters $1, $2, $3 of every job update: the id, the state and the job as JSON.</summary>
+    private static void AddJob(NpgsqlCommand command, ImportJob job)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = job.ImportId });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.State.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(job, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
 
     private static JsonSerializerOptions CreateJsonOptions()
