@@ -16,6 +16,23 @@ export const WATCH_RETRY_MS = 2000;
  */
 export const isRefusal = (error) => String(error?.message ?? '').includes('HubException:');
 
+/**
+ * After a screen's watch failed: a refusal goes to the screen as an error; anything else (right after a node dies
+ * the grain may not answer yet, and a wall screen must not stay stale) is watched `again` in WATCH_RETRY_MS, for as
+ * long as the screen is open and connected.
+ */
+function afterFailedWatch(screen, error, again) {
+  if (isRefusal(error)) {
+    screen.handlers.onError(error);
+    return;
+  }
+
+  screen.handlers.onState('reconnecting');
+  screen.watchTimer = setTimeout(() => {
+    if (!screen.stopped && screen.connection.state === HubConnectionState.Connected) again();
+  }, WATCH_RETRY_MS);
+}
+
 /** A connection to the grid's hub with the session's token that keeps trying for as long as the page is open. */
 function gridConnection() {
   return new HubConnectionBuilder()
@@ -83,17 +100,7 @@ export class LiveScope {
       this.handlers.onState('connected');
     } catch (error) {
       if (this.stopped) return;
-      if (isRefusal(error)) {
-        this.handlers.onError(error);
-        return;
-      }
-
-      // Right after a node dies the scope's grain may not answer yet: a wall screen must not stay stale, so it
-      // watches again (and takes the snapshot) until the cluster answers, for as long as it is connected.
-      this.handlers.onState('reconnecting');
-      this.watchTimer = setTimeout(() => {
-        if (!this.stopped && this.connection.state === HubConnectionState.Connected) this.watch(true);
-      }, WATCH_RETRY_MS);
+      afterFailedWatch(this, error, () => this.watch(true));
     }
   }
 
@@ -152,16 +159,7 @@ export class LiveImport {
         this.handlers.onError(error);
         return;
       }
-      if (isRefusal(error)) {
-        this.handlers.onError(error);
-        return;
-      }
-
-      // Connected, but the cluster could not answer (the import's grain was on a node that just died).
-      this.handlers.onState('reconnecting');
-      this.watchTimer = setTimeout(() => {
-        if (!this.stopped && this.importId === importId && this.connection.state === HubConnectionState.Connected) this.watch(importId);
-      }, WATCH_RETRY_MS);
+      afterFailedWatch(this, error, () => { if (this.importId === importId) this.watch(importId); });
     }
   }
 
